@@ -1,0 +1,28 @@
+package io.wscluster.broadcast;
+
+import jakarta.ejb.Local;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.inject.Inject;
+
+/** The broadcast EJB: other applications' entry point, a thin front on {@link MessagePublisher}. */
+@Stateless
+@Local(BroadcastService.class)
+// Publishing touches no transactional resource; skip the container's transaction per call.
+@TransactionManagement(TransactionManagementType.BEAN)
+public class DefaultBroadcastService implements BroadcastService {
+
+    @Inject
+    MessagePublisher publisher;
+
+    @Override
+    public String publish(String channel, String jsonData) {
+        return publisher.publish(channel, jsonData, Origin.EJB).id();
+    }
+
+    @Override
+    public String sendToUser(String userId, String jsonData) {
+        return publisher.sendToUser(userId, jsonData, Origin.EJB).id();
+    }
+}

@@ -1,0 +1,26 @@
+package io.wscluster.channel;
+
+import java.util.regex.Pattern;
+
+/**
+ * The naming rule for channels: 1 to 128 of letters, digits and {@code . _ - :}, starting with a
+ * letter or digit. Dots separate levels by convention ({@code chat.lobby}).
+ */
+public final class ChannelNames {
+
+    public static final int MAX_LENGTH = 128;
+    static final String CHAR_CLASS = "[A-Za-z0-9._:-]";
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9]" + CHAR_CLASS + "{0," + (MAX_LENGTH - 1) + "}");
+
+    private ChannelNames() {
+    }
+
+    public static boolean isValid(String name) {
+        return name != null && VALID.matcher(name).matches();
+    }
+
+    public static String rule() {
+        return "channel names are 1-" + MAX_LENGTH
+                + " of letters, digits and . _ - : starting with a letter or digit";
+    }
+}

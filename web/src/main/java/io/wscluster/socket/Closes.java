@@ -1,0 +1,18 @@
+package io.wscluster.socket;
+
+import jakarta.websocket.CloseReason.CloseCode;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+/** The close codes the server uses; PROTOCOL.md lists them with their meaning. */
+final class Closes {
+
+    /** The connection lacks a valid {@code user} query parameter. */
+    static final CloseCode POLICY_VIOLATION = CloseCodes.VIOLATED_POLICY;
+    /** The node is shutting down; reconnect (to another node). */
+    static final CloseCode GOING_AWAY = CloseCodes.GOING_AWAY;
+    /** The client did not read fast enough and its outbound queue overflowed. */
+    static final CloseCode SLOW_CONSUMER = CloseCodes.getCloseCode(4001);
+
+    private Closes() {
+    }
+}

@@ -1,0 +1,87 @@
+package io.wscluster.socket;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+/** One client connection: its user, its subscriptions, its outbound queue and its inbound rate limit. */
+final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+    private final Session session;
+    private final String user;
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private final OutboundQueue outbound;
+    private final RateLimiter inbound;
+
+    Connection(Session session, String user, SocketSettings settings) {
+        this.session = session;
+        this.user = user;
+        RemoteEndpoint.Async remote = session.getAsyncRemote();
+        remote.setSendTimeout(settings.sendTimeoutMillis());
+        this.outbound = new OutboundQueue(settings.outboundQueue(), (frame, done) -> send(remote, frame, done),
+                this::sendFailed);
+        this.inbound = new RateLimiter(settings.maxFramesPerSecond(), System.nanoTime());
+    }
+
+    String id() {
+        return session.getId();
+    }
+
+    String user() {
+        return user;
+    }
+
+    /** The channels this connection is subscribed to; the registry keeps it in step with its own index. */
+    Set<String> channels() {
+        return channels;
+    }
+
+    /** Queues a frame; never blocks. A client whose queue is full is closed as a slow consumer. */
+    void send(String frame) {
+        if (!outbound.offer(frame)) {
+            LOG.log(Level.INFO, "Closing slow consumer {0} (user {1}): outbound queue full", new Object[] {id(), user});
+            close(new CloseReason(Closes.SLOW_CONSUMER, "slow consumer: outbound queue overflow"));
+        }
+    }
+
+    int queuedFrames() {
+        return outbound.depth();
+    }
+
+    boolean tryAcceptFrame() {
+        return inbound.tryAcquire(System.nanoTime());
+    }
+
+    void close(CloseReason reason) {
+        outbound.close();
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "Close of " + id() + " failed; the peer is already gone", e);
+        }
+    }
+
+    private static void send(RemoteEndpoint.Async remote, String frame, Consumer<Throwable> done) {
+        try {
+            remote.sendText(frame, (SendResult result) -> done.accept(result.isOK() ? null : result.getException()));
+        } catch (RuntimeException e) {
+            done.accept(e); // the session closed under us
+        }
+    }
+
+    private void sendFailed(Throwable failure) {
+        LOG.log(Level.FINE, "Send to " + id() + " failed; closing it", failure);
+        close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+    }
+}

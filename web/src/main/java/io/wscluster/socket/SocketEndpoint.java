@@ -1,0 +1,151 @@
+package io.wscluster.socket;
+
+import io.wscluster.broadcast.Message;
+import io.wscluster.broadcast.MessagePublisher;
+import io.wscluster.broadcast.MessageRejectedException;
+import io.wscluster.broadcast.Origin;
+import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.channel.ChannelNames;
+import io.wscluster.protocol.ErrorCode;
+import io.wscluster.protocol.UserIds;
+import io.wscluster.protocol.Utf8;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket endpoint at {@code /ws?user=ID}: one instance per connection, speaking the JSON
+ * protocol of PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error
+ * frames, never a disconnect.
+ */
+@ServerEndpoint("/ws")
+public class SocketEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(SocketEndpoint.class.getName());
+
+    @Inject
+    ConnectionRegistry connections;
+
+    @Inject
+    MessagePublisher publisher;
+
+    @Inject
+    ChannelCatalog channels;
+
+    @Inject
+    SocketSettings settings;
+
+    private Connection connection;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        List<String> users = session.getRequestParameterMap().get("user");
+        String user = users == null || users.isEmpty() ? null : users.get(0);
+        if (!UserIds.isValid(user)) {
+            session.close(new CloseReason(Closes.POLICY_VIOLATION,
+                    "user query parameter required: 1-" + UserIds.MAX_LENGTH + " of letters, digits and . _ - @ :"));
+            return;
+        }
+        session.setMaxIdleTimeout(settings.idleTimeoutMillis());
+        connection = new Connection(session, user, settings);
+        connections.add(connection);
+        LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
+    }
+
+    @OnMessage
+    public void text(String text) {
+        if (connection == null) {
+            return; // refused in open(); the close is under way
+        }
+        if (Utf8.exceeds(text, settings.maxFrameBytes())) {
+            // Checked before parsing so an oversized frame costs no JSON work; the connection stays open.
+            connection.send(ServerFrames.error(ErrorCode.MESSAGE_TOO_LARGE,
+                    "frame is larger than " + settings.maxFrameBytes() + " bytes", null));
+            return;
+        }
+        ClientRequest request;
+        try {
+            request = RequestParser.parse(text);
+        } catch (ProtocolException e) {
+            connection.send(ServerFrames.error(e.code(), e.getMessage(), e.ref()));
+            return;
+        }
+        if (!connection.tryAcceptFrame()) {
+            connection.send(ServerFrames.error(ErrorCode.RATE_LIMITED,
+                    "more than " + settings.maxFramesPerSecond() + " frames per second; frame dropped", request.ref()));
+            return;
+        }
+        try {
+            connection.send(handle(request));
+        } catch (MessageRejectedException e) {
+            connection.send(ServerFrames.error(e.code(), e.getMessage(), request.ref()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", e);
+            connection.send(ServerFrames.error(ErrorCode.INTERNAL, "server error", request.ref()));
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        if (connection != null) {
+            connection.send(ServerFrames.error(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null));
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        if (connection != null) {
+            connections.remove(connection);
+            connection.close(reason); // drops its queue
+            LOG.fine(() -> "Closed " + session.getId() + ": " + reason);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        // Peers vanishing and oversized frames are the clients' business, not the operator's.
+        LOG.log(Level.FINE, "Connection " + session.getId() + " failed", failure);
+    }
+
+    private String handle(ClientRequest request) {
+        return switch (request.type()) {
+            case PING -> ServerFrames.pong(request.ref());
+            case SUBSCRIBE -> subscribe(request);
+            case UNSUBSCRIBE -> unsubscribe(request);
+            case PUBLISH -> {
+                Message message = publisher.publish(request.channel(), request.data(), Origin.SOCKET);
+                yield ServerFrames.published(message.id(), request.ref());
+            }
+        };
+    }
+
+    private String subscribe(ClientRequest request) {
+        String channel = request.channel();
+        channels.requireKnown(channel);
+        if (!connection.channels().contains(channel) && connection.channels().size() >= settings.maxSubscriptions()) {
+            throw new MessageRejectedException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+        }
+        connections.subscribe(connection, channel);
+        return ServerFrames.subscribed(channel, request.ref());
+    }
+
+    private String unsubscribe(ClientRequest request) {
+        String channel = request.channel();
+        if (!ChannelNames.isValid(channel)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_CHANNEL, ChannelNames.rule());
+        }
+        connections.unsubscribe(connection, channel); // idempotent: not subscribed is fine
+        return ServerFrames.unsubscribed(channel, request.ref());
+    }
+}
