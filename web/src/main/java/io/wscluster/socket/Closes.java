@@ -10,7 +10,7 @@ final class Closes {
     static final CloseCode POLICY_VIOLATION = CloseCodes.VIOLATED_POLICY;
     /** The node is shutting down; reconnect (to another node). */
     static final CloseCode GOING_AWAY = CloseCodes.GOING_AWAY;
-    /** The client did not read fast enough and its outbound queue overflowed. */
+    /** The client did not read fast enough: its outbound queue overflowed or a send timed out. */
     static final CloseCode SLOW_CONSUMER = CloseCodes.getCloseCode(4001);
 
     private Closes() {

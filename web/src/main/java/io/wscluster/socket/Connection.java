@@ -21,10 +21,13 @@ final class Connection {
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final OutboundQueue outbound;
     private final RateLimiter inbound;
+    private final Runnable onDropped;
 
-    Connection(Session session, String user, SocketSettings settings) {
+    /** @param onDropped runs when the client is given up on (too slow, or a send failed), before it is closed */
+    Connection(Session session, String user, SocketSettings settings, Runnable onDropped) {
         this.session = session;
         this.user = user;
+        this.onDropped = onDropped;
         RemoteEndpoint.Async remote = session.getAsyncRemote();
         remote.setSendTimeout(settings.sendTimeoutMillis());
         this.outbound = new OutboundQueue(settings.outboundQueue(), (frame, done) -> send(remote, frame, done),
@@ -49,7 +52,7 @@ final class Connection {
     void send(String frame) {
         if (!outbound.offer(frame)) {
             LOG.log(Level.INFO, "Closing slow consumer {0} (user {1}): outbound queue full", new Object[] {id(), user});
-            close(new CloseReason(Closes.SLOW_CONSUMER, "slow consumer: outbound queue overflow"));
+            drop("slow consumer: outbound queue overflow");
         }
     }
 
@@ -81,7 +84,13 @@ final class Connection {
     }
 
     private void sendFailed(Throwable failure) {
+        // A timed-out send is a client that stopped reading; anything else is a peer already gone.
         LOG.log(Level.FINE, "Send to " + id() + " failed; closing it", failure);
-        close(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+        drop("slow consumer: send failed");
+    }
+
+    private void drop(String reason) {
+        onDropped.run();
+        close(new CloseReason(Closes.SLOW_CONSUMER, reason));
     }
 }

@@ -32,6 +32,8 @@ import java.util.logging.Logger;
 public class SocketEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SocketEndpoint.class.getName());
+    /** Tyrus's incoming frame buffer (4 MiB): frames larger than this never reach the application. */
+    static final int HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
     @Inject
     ConnectionRegistry connections;
@@ -56,8 +58,14 @@ public class SocketEndpoint {
                     "user query parameter required: 1-" + UserIds.MAX_LENGTH + " of letters, digits and . _ - @ :"));
             return;
         }
+        // The hard cap: messages sent in fragments are reassembled up to the same 4 MiB that bounds a
+        // single frame in the container; beyond it the connection is closed. Below it, text() answers
+        // anything over wscluster.message.max-bytes with an error frame.
+        session.setMaxTextMessageBufferSize(HARD_LIMIT_BYTES);
         session.setMaxIdleTimeout(settings.idleTimeoutMillis());
-        connection = new Connection(session, user, settings);
+        // A client given up on leaves the fan-out index at once, not when its close handshake ends
+        // (a client that reads nothing may never complete it).
+        connection = new Connection(session, user, settings, () -> connections.remove(connection));
         connections.add(connection);
         LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
     }

@@ -1,0 +1,74 @@
+package io.wscluster.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wscluster.it.publisher.PublishServlet;
+import io.wscluster.it.support.Node;
+import io.wscluster.it.support.WsClient;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Another application on the same instance publishes through the broadcast EJB. The container
+ * deploys the built WAR beside this test's second WAR, with the API jar on the shared class loader.
+ */
+@ExtendWith(ArquillianExtension.class)
+class BroadcastEjbIT {
+
+    @Deployment(testable = false)
+    @TargetsContainer("node-with-second-app")
+    static WebArchive secondApplication() {
+        // Only the servlet: BroadcastService and its exception come from the shared class loader.
+        return ShrinkWrap.create(WebArchive.class, "publisher.war").addClass(PublishServlet.class);
+    }
+
+    @Test
+    void ejbPublishReachesEverySubscriberAndOnlyThem() {
+        try (WsClient alice = WsClient.connect("alice").subscribe("news");
+             WsClient bob = WsClient.connect("bob").subscribe("news");
+             WsClient carol = WsClient.connect("carol").subscribe("alerts")) {
+            String id = callEjb("channel=news&data=" + encode("{\"from\":\"ejb\"}"));
+            assertEquals("ejb", alice.awaitMessage(id).getJsonObject("data").getString("from"));
+            assertEquals("ejb", bob.awaitMessage(id).getJsonObject("data").getString("from"));
+            MessagingIT.assertOnlyGetsLaterMessages(carol, "news", id);
+        }
+    }
+
+    @Test
+    void ejbSendToUserReachesThatUser() {
+        try (WsClient dora = WsClient.connect("dora")) {
+            String id = callEjb("user=dora&data=" + encode("\"direct\""));
+            assertEquals("direct", dora.awaitMessage(id).getString("data"));
+        }
+    }
+
+    @Test
+    void ejbRejectionsReachTheCallerWithTheirCode() {
+        assertEquals("400 UNKNOWN_CHANNEL", status("channel=secret&data=1"));
+        assertEquals("400 INVALID_DATA", status("channel=news&data=" + encode("{not json")));
+        assertEquals("400 INVALID_USER", status("user=" + encode("no spaces") + "&data=1"));
+    }
+
+    private static String callEjb(String query) {
+        HttpResponse<String> response = Node.get("/publisher/publish?" + query);
+        assertEquals(200, response.statusCode(), response::body);
+        return response.body();
+    }
+
+    private static String status(String query) {
+        HttpResponse<String> response = Node.get("/publisher/publish?" + query);
+        return response.statusCode() + " " + response.body();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

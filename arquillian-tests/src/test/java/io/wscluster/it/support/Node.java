@@ -1,0 +1,68 @@
+package io.wscluster.it.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** Addresses and HTTP calls for the Payara Micro node under test, and the WAR the build produced. */
+public final class Node {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private Node() {
+    }
+
+    public static int httpPort() {
+        return Integer.getInteger("it.http.port", 18080);
+    }
+
+    public static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort() + path);
+    }
+
+    static URI wsUri(String user) {
+        String query = user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
+        return URI.create("ws://127.0.0.1:" + httpPort() + "/ws" + query);
+    }
+
+    /** The WAR that {@code web} built, copied by the failsafe set-up; tests deploy exactly this file. */
+    public static WebArchive builtWar() {
+        File war = new File(System.getProperty("it.deps", "target/it-deps"), "wscluster.war");
+        return ShrinkWrap.create(ZipImporter.class, "wscluster.war").importFrom(war).as(WebArchive.class);
+    }
+
+    public static HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public static HttpResponse<String> postJson(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static JsonObject json(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

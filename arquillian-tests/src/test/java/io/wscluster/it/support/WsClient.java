@@ -1,0 +1,204 @@
+package io.wscluster.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket client as an application would use it (the JDK's), recording every frame it receives
+ * and how the connection ended, so tests can await conditions instead of sleeping.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    // Frames not yet matched by an await, and every frame received; guarded by this.
+    private final List<JsonObject> pending = new ArrayList<>();
+    private final List<JsonObject> seen = new ArrayList<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final boolean reading;
+    private WebSocket socket;
+    private volatile String closeReason;
+
+    private WsClient(boolean reading) {
+        this.reading = reading;
+    }
+
+    /** Connects as {@code user} (null: without the user parameter) and reads frames as they come. */
+    public static WsClient connect(String user) {
+        return open(Node.wsUri(user), true);
+    }
+
+    /** Connects as {@code user} but reads nothing until {@link #startReading()}: a stalled client. */
+    public static WsClient connectWithoutReading(String user) {
+        return open(Node.wsUri(user), false);
+    }
+
+    private static WsClient open(URI uri, boolean reading) {
+        WsClient client = new WsClient(reading);
+        client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client.listener())
+                .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return client;
+    }
+
+    public WsClient send(String frame) {
+        socket.sendText(frame, true).join();
+        return this;
+    }
+
+    public WsClient sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).join();
+        return this;
+    }
+
+    /** Sends a request and returns its one reply: the next frame whose id (or error ref) is {@code id}. */
+    public JsonObject request(String id, String frame) {
+        send(frame);
+        return awaitReply(id);
+    }
+
+    public WsClient subscribe(String channel) {
+        String id = "sub-" + channel;
+        JsonObject reply = request(id, "{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"id\":\"" + id + "\"}");
+        assertEquals("subscribed", reply.getString("type"), () -> "subscribe " + channel + ": " + reply);
+        return this;
+    }
+
+    public JsonObject awaitReply(String id) {
+        return await(f -> id.equals(stringOrNull(f, "id")) && !"message".equals(f.getString("type"))
+                || id.equals(stringOrNull(f, "ref")), "reply to " + id);
+    }
+
+    /** The next message frame (skipping replies) with the given message id. */
+    public JsonObject awaitMessage(String messageId) {
+        return await(f -> "message".equals(f.getString("type")) && messageId.equals(f.getString("id")), "message " + messageId);
+    }
+
+    /** Waits for the first frame not matched before that meets the condition, and marks it matched. */
+    public synchronized JsonObject await(Predicate<JsonObject> condition, String what) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try {
+            while (true) {
+                for (int i = 0; i < pending.size(); i++) {
+                    if (condition.test(pending.get(i))) {
+                        return pending.remove(i);
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("no " + what + " within " + TIMEOUT + "; received " + seen);
+                }
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every frame received so far, in order. */
+    public synchronized List<JsonObject> seen() {
+        return List.copyOf(seen);
+    }
+
+    public int awaitClose() {
+        Integer code = closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        assertNotNull(code);
+        return code;
+    }
+
+    /**
+     * Waits until the connection has ended one way or another.
+     *
+     * @return the close code, or -1 if the connection ended without a close frame (TCP closed)
+     */
+    public int awaitEnd() {
+        try {
+            return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new AssertionError("connection still open after " + TIMEOUT);
+            }
+            return -1;
+        }
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public boolean isClosed() {
+        return closeCode.isDone();
+    }
+
+    public void startReading() {
+        socket.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private static String stringOrNull(JsonObject frame, String field) {
+        return frame.containsKey(field) ? frame.get(field).toString().replace("\"", "") : null;
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public void onOpen(WebSocket webSocket) {
+                if (reading) {
+                    webSocket.request(Long.MAX_VALUE);
+                } // else: no demand at all until startReading(), so the server's frames back up
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
+                    partial.setLength(0);
+                    synchronized (WsClient.this) {
+                        seen.add(frame);
+                        pending.add(frame);
+                        WsClient.this.notifyAll();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closeReason = reason;
+                closeCode.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                closeCode.completeExceptionally(error);
+            }
+        };
+    }
+}
