@@ -8,12 +8,13 @@
 # Needs `./mvnw -DskipTests package` first (it lays out payara/target/payara-micro.jar and wscluster.war).
 # Environment: WSCLUSTER_HTTP_PORT (first HTTP port, default 8080), WSCLUSTER_HZ_PORT (first Hazelcast
 # port, default 6900), WSCLUSTER_HEAP (default 512m), WSCLUSTER_JAVA_OPTS (extra JVM options, e.g.
-# -Dwscluster.channels=news,chat.*), WSCLUSTER_READY_TIMEOUT (seconds, default 240).
+# -Dwscluster.channels=news,chat.*), WSCLUSTER_READY_TIMEOUT (seconds, default 240),
+# WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 target="$here/target"
-run="$target/run"
+run=${WSCLUSTER_RUN_DIR:-$target/run}
 micro="$target/payara-micro.jar"
 war="$target/wscluster.war"
 http_base=${WSCLUSTER_HTTP_PORT:-8080}

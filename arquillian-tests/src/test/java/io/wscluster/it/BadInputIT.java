@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(ArquillianExtension.class)
 class BadInputIT {
 
+    private static final Node NODE = Node.underTest();
+
     @Deployment(testable = false)
     static WebArchive wscluster() {
         return Node.builtWar();
@@ -44,7 +46,7 @@ class BadInputIT {
         "{\"type\":\"publish\",\"channel\":\"nowhere\",\"data\":1,\"id\":\"x\"} | UNKNOWN_CHANNEL",
     })
     void malformedFramesGetAnErrorFrameAndTheConnectionStays(String frame, String code) {
-        try (WsClient mallory = WsClient.connect("mallory"); WsClient bystander = WsClient.connect("bystander").subscribe("news")) {
+        try (WsClient mallory = WsClient.connect(NODE, "mallory"); WsClient bystander = WsClient.connect(NODE, "bystander").subscribe("news")) {
             mallory.send(frame.strip());
             JsonObject error = mallory.await(f -> "error".equals(f.getString("type")), "error frame");
             assertEquals(code, error.getString("code"), error::toString);
@@ -60,7 +62,7 @@ class BadInputIT {
     @Test
     void connectionsWithoutAValidUserAreRefusedWithPolicyViolation() {
         for (String user : new String[] {null, "not a user id"}) {
-            try (WsClient anonymous = WsClient.connect(user)) {
+            try (WsClient anonymous = WsClient.connect(NODE, user)) {
                 assertEquals(1008, anonymous.awaitClose());
                 assertTrue(anonymous.closeReason().contains("user"), anonymous.closeReason());
             }
@@ -69,7 +71,7 @@ class BadInputIT {
 
     @Test
     void binaryFramesGetUnsupportedData() {
-        try (WsClient client = WsClient.connect("binary")) {
+        try (WsClient client = WsClient.connect(NODE, "binary")) {
             client.sendBinary(new byte[] {1, 2, 3});
             assertEquals("UNSUPPORTED_DATA", client.await(f -> "error".equals(f.getString("type")), "error").getString("code"));
             assertEquals("pong", client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").getString("type"));
@@ -78,7 +80,7 @@ class BadInputIT {
 
     @Test
     void framesOverTheConfiguredMaximumGetMessageTooLarge() {
-        try (WsClient client = WsClient.connect("big"); WsClient bystander = WsClient.connect("bystander").subscribe("news")) {
+        try (WsClient client = WsClient.connect(NODE, "big"); WsClient bystander = WsClient.connect(NODE, "bystander").subscribe("news")) {
             String data = "x".repeat(70_000); // default maximum: 64 KiB
             client.send("{\"type\":\"publish\",\"channel\":\"news\",\"data\":\"" + data + "\",\"id\":\"big\"}");
             JsonObject error = client.await(f -> "error".equals(f.getString("type")), "error");
@@ -91,7 +93,7 @@ class BadInputIT {
 
     @Test
     void framesBeyondTheContainerBufferAreClosedAndOthersAreUnaffected() {
-        try (WsClient client = WsClient.connect("huge"); WsClient bystander = WsClient.connect("bystander").subscribe("news")) {
+        try (WsClient client = WsClient.connect(NODE, "huge"); WsClient bystander = WsClient.connect(NODE, "bystander").subscribe("news")) {
             try {
                 client.send("{\"type\":\"publish\",\"channel\":\"news\",\"data\":\"" + "x".repeat(5_000_000) + "\"}");
             } catch (CompletionException e) {
@@ -105,7 +107,7 @@ class BadInputIT {
 
     @Test
     void subscriptionsPerConnectionAreCapped() {
-        try (WsClient client = WsClient.connect("greedy")) {
+        try (WsClient client = WsClient.connect(NODE, "greedy")) {
             for (int i = 0; i < 100; i++) {
                 client.subscribe("room.cap" + i);
             }
@@ -118,7 +120,7 @@ class BadInputIT {
 
     @Test
     void floodsAreRateLimitedAndEveryRequestStillGetsOneReply() {
-        try (WsClient flooder = WsClient.connect("flooder"); WsClient bystander = WsClient.connect("bystander").subscribe("news")) {
+        try (WsClient flooder = WsClient.connect(NODE, "flooder"); WsClient bystander = WsClient.connect(NODE, "bystander").subscribe("news")) {
             int frames = 2_500; // default limit: 1,000 frames/s, bursts of 1,000
             for (int i = 0; i < frames; i++) {
                 flooder.send("{\"type\":\"ping\",\"id\":" + i + "}");
@@ -134,8 +136,8 @@ class BadInputIT {
 
     @Test
     void aClientThatStopsReadingIsClosedAsSlowConsumerWhileOthersGetEverything() {
-        try (WsClient stalled = WsClient.connectWithoutReading("stalled");
-             WsClient healthy = WsClient.connect("healthy").subscribe("room.slow")) {
+        try (WsClient stalled = WsClient.connectWithoutReading(NODE, "stalled");
+             WsClient healthy = WsClient.connect(NODE, "healthy").subscribe("room.slow")) {
             stalled.send("{\"type\":\"subscribe\",\"channel\":\"room.slow\"}");
             awaitLocalSubscribers("room.slow", 2);
             String payload = "\"" + "y".repeat(16_000) + "\"";
@@ -144,7 +146,7 @@ class BadInputIT {
             // Bounded: the tests' queue holds 128 frames; socket buffers on loopback hold a few MB more.
             while (published < 5_000 && localSubscribers("room.slow") == 2) {
                 for (int i = 0; i < 50; i++, published++) {
-                    lastId = Node.json(Node.postJson("/api/channels/room.slow/messages", payload)).getString("id");
+                    lastId = Node.json(NODE.postJson("/api/channels/room.slow/messages", payload)).getString("id");
                 }
             }
             assertEquals(1, localSubscribers("room.slow"), "the stalled client was dropped after " + published + " messages");
@@ -164,7 +166,7 @@ class BadInputIT {
     }
 
     private static int localSubscribers(String channel) {
-        return Node.json(Node.get("/api/channels")).getJsonArray("active").getValuesAs(JsonObject.class).stream()
+        return Node.json(NODE.get("/api/channels")).getJsonArray("active").getValuesAs(JsonObject.class).stream()
                 .filter(c -> c.getString("name").equals(channel)).mapToInt(c -> c.getInt("localSubscribers")).findFirst().orElse(0);
     }
 
@@ -177,7 +179,7 @@ class BadInputIT {
     }
 
     private static void assertBystanderStillServed(WsClient bystander) {
-        String id = Node.json(Node.postJson("/api/channels/news/messages", "\"still here\"")).getString("id");
+        String id = Node.json(NODE.postJson("/api/channels/news/messages", "\"still here\"")).getString("id");
         assertEquals("still here", bystander.awaitMessage(id).getString("data"));
     }
 }

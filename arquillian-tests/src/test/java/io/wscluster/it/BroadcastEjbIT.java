@@ -1,5 +1,6 @@
 package io.wscluster.it;
 
+import static io.wscluster.it.support.DeliveryAssertions.assertNotDelivered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wscluster.it.publisher.PublishServlet;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class BroadcastEjbIT {
 
+    private static final Node NODE = Node.underTest();
+
     @Deployment(testable = false)
     @TargetsContainer("node-with-second-app")
     static WebArchive secondApplication() {
@@ -32,19 +35,19 @@ class BroadcastEjbIT {
 
     @Test
     void ejbPublishReachesEverySubscriberAndOnlyThem() {
-        try (WsClient alice = WsClient.connect("alice").subscribe("news");
-             WsClient bob = WsClient.connect("bob").subscribe("news");
-             WsClient carol = WsClient.connect("carol").subscribe("alerts")) {
+        try (WsClient alice = WsClient.connect(NODE, "alice").subscribe("news");
+             WsClient bob = WsClient.connect(NODE, "bob").subscribe("news");
+             WsClient carol = WsClient.connect(NODE, "carol").subscribe("alerts")) {
             String id = callEjb("channel=news&data=" + encode("{\"from\":\"ejb\"}"));
             assertEquals("ejb", alice.awaitMessage(id).getJsonObject("data").getString("from"));
             assertEquals("ejb", bob.awaitMessage(id).getJsonObject("data").getString("from"));
-            MessagingIT.assertOnlyGetsLaterMessages(carol, "news", id);
+            assertNotDelivered(NODE, carol, id);
         }
     }
 
     @Test
     void ejbSendToUserReachesThatUser() {
-        try (WsClient dora = WsClient.connect("dora")) {
+        try (WsClient dora = WsClient.connect(NODE, "dora")) {
             String id = callEjb("user=dora&data=" + encode("\"direct\""));
             assertEquals("direct", dora.awaitMessage(id).getString("data"));
         }
@@ -58,13 +61,13 @@ class BroadcastEjbIT {
     }
 
     private static String callEjb(String query) {
-        HttpResponse<String> response = Node.get("/publisher/publish?" + query);
+        HttpResponse<String> response = NODE.get("/publisher/publish?" + query);
         assertEquals(200, response.statusCode(), response::body);
         return response.body();
     }
 
     private static String status(String query) {
-        HttpResponse<String> response = Node.get("/publisher/publish?" + query);
+        HttpResponse<String> response = NODE.get("/publisher/publish?" + query);
         return response.statusCode() + " " + response.body();
     }
 

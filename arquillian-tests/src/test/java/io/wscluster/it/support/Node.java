@@ -15,25 +15,38 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** Addresses and HTTP calls for the Payara Micro node under test, and the WAR the build produced. */
+/** One wscluster node on 127.0.0.1, addressed by its HTTP port: its URLs and HTTP calls. */
 public final class Node {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private Node() {
+    private final int httpPort;
+
+    private Node(int httpPort) {
+        this.httpPort = httpPort;
     }
 
-    public static int httpPort() {
-        return Integer.getInteger("it.http.port", 18080);
+    public static Node atPort(int httpPort) {
+        return new Node(httpPort);
     }
 
-    public static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort() + path);
+    /** The node the Arquillian container starts ({@code it.http.port}). */
+    public static Node underTest() {
+        return atPort(Integer.getInteger("it.http.port", 18080));
     }
 
-    static URI wsUri(String user) {
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    URI wsUri(String user) {
         String query = user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
-        return URI.create("ws://127.0.0.1:" + httpPort() + "/ws" + query);
+        return URI.create("ws://127.0.0.1:" + httpPort + "/ws" + query);
+    }
+
+    @Override
+    public String toString() {
+        return "node on port " + httpPort;
     }
 
     /** The WAR that {@code web} built, copied by the failsafe set-up; tests deploy exactly this file. */
@@ -42,11 +55,11 @@ public final class Node {
         return ShrinkWrap.create(ZipImporter.class, "wscluster.war").importFrom(war).as(WebArchive.class);
     }
 
-    public static HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
-    public static HttpResponse<String> postJson(String path, String body) {
+    public HttpResponse<String> postJson(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }

@@ -39,14 +39,14 @@ public final class WsClient implements AutoCloseable {
         this.reading = reading;
     }
 
-    /** Connects as {@code user} (null: without the user parameter) and reads frames as they come. */
-    public static WsClient connect(String user) {
-        return open(Node.wsUri(user), true);
+    /** Connects to {@code node} as {@code user} (null: without the user parameter) and reads frames as they come. */
+    public static WsClient connect(Node node, String user) {
+        return open(node.wsUri(user), true);
     }
 
     /** Connects as {@code user} but reads nothing until {@link #startReading()}: a stalled client. */
-    public static WsClient connectWithoutReading(String user) {
-        return open(Node.wsUri(user), false);
+    public static WsClient connectWithoutReading(Node node, String user) {
+        return open(node.wsUri(user), false);
     }
 
     private static WsClient open(URI uri, boolean reading) {
