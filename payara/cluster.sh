@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs a local wscluster cluster of Payara Micro nodes on 127.0.0.1.
 #
-#   payara/cluster.sh up [N]   start N nodes (default 1), wait until each answers /health/ready, print URLs
+#   payara/cluster.sh up [N]   start N nodes (default 3), wait until the registry shows N READY nodes, print URLs
 #   payara/cluster.sh status   each node's PID, port and readiness
 #   payara/cluster.sh down     stop the nodes by PID and remove their directories
 #
 # Needs `./mvnw -DskipTests package` first (it lays out payara/target/payara-micro.jar and wscluster.war).
 # Environment: WSCLUSTER_HTTP_PORT (first HTTP port, default 8080), WSCLUSTER_HZ_PORT (first Hazelcast
-# port, default 6900), WSCLUSTER_HEAP (default 512m), WSCLUSTER_JAVA_OPTS (extra JVM options, e.g.
+# port, default 6900), WSCLUSTER_JGROUPS_PORT (first JGroups port, default 7800; failure detection
+# uses that +100), WSCLUSTER_HEAP (default 512m), WSCLUSTER_JAVA_OPTS (extra JVM options, e.g.
 # -Dwscluster.channels=news,chat.*), WSCLUSTER_READY_TIMEOUT (seconds, default 240),
 # WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
 set -euo pipefail
@@ -19,6 +20,7 @@ micro="$target/payara-micro.jar"
 war="$target/wscluster.war"
 http_base=${WSCLUSTER_HTTP_PORT:-8080}
 hz_base=${WSCLUSTER_HZ_PORT:-6900}
+jg_base=${WSCLUSTER_JGROUPS_PORT:-7800}
 heap=${WSCLUSTER_HEAP:-512m}
 ready_timeout=${WSCLUSTER_READY_TIMEOUT:-240}
 
@@ -32,16 +34,23 @@ ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready";
 
 start_node() { # index count
     local i=$1 count=$2
-    local dir="$run/node-$i" http=$((http_base + i - 1)) hz=$((hz_base + i - 1)) members="" j
-    for ((j = 0; j < count; j++)); do members+="${members:+,}127.0.0.1:$((hz_base + j))"; done
+    local dir="$run/node-$i" http=$((http_base + i - 1)) hz=$((hz_base + i - 1)) jg=$((jg_base + i - 1))
+    local members="" hosts="" j
+    for ((j = 0; j < count; j++)); do
+        members+="${members:+,}127.0.0.1:$((hz_base + j))"
+        hosts+="${hosts:+,}127.0.0.1[$((jg_base + j))]"
+    done
     mkdir -p "$dir/tmp" "$dir/root"
     echo "$http" > "$dir/http-port"
     # Every flag that keeps the node on loopback (see ../shared/STACK.md): Hazelcast bound to
-    # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file.
+    # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file,
+    # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports).
     # shellcheck disable=SC2086
     nohup java -Xmx"$heap" -Djava.io.tmpdir="$dir/tmp" -Djava.net.preferIPv4Stack=true \
         -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
-        -Dwscluster.node.id="node-$i" ${WSCLUSTER_JAVA_OPTS:-} \
+        -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://127.0.0.1:$http" \
+        -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" \
+        ${WSCLUSTER_JAVA_OPTS:-} \
         -jar "$micro" \
         --disablePhoneHome --interfaces 127.0.0.1 --nohostaware \
         --clusterMode "tcpip:$members" --startPort "$hz" --clusterName wscluster-local \
@@ -64,8 +73,12 @@ wait_ready() { # dir
     # Micro logs "ready" even when the deployment failed; readiness above proves the app is up.
 }
 
+ready_nodes() { # http port: how many READY nodes that node's registry lists
+    curl -fs --max-time 2 "http://127.0.0.1:$1/api/cluster/nodes" | grep -o '"state":"READY"' | wc -l
+}
+
 up() {
-    local count=${1:-1} i
+    local count=${1:-3} i deadline
     [[ $count =~ ^[1-9][0-9]?$ ]] || die "node count must be 1-99"
     [ -f "$micro" ] && [ -f "$war" ] || die "run ./mvnw -DskipTests package first"
     [ -z "$(node_dirs)" ] || die "a cluster is already laid out in $run; run 'down' first"
@@ -75,6 +88,11 @@ up() {
     done
     for ((i = 1; i <= count; i++)); do start_node "$i" "$count"; done
     for ((i = 1; i <= count; i++)); do wait_ready "$run/node-$i"; done
+    deadline=$((SECONDS + ready_timeout))
+    until [ "$(ready_nodes "$http_base")" -ge "$count" ]; do
+        [ $SECONDS -lt $deadline ] || die "the registry does not show $count READY nodes after ${ready_timeout}s"
+        sleep 0.5
+    done
     echo "wscluster: $count node(s) ready"
     for ((i = 1; i <= count; i++)); do
         local http=$((http_base + i - 1))
@@ -109,7 +127,7 @@ down() {
 }
 
 case "${1:-}" in
-    up) up "${2:-1}" ;;
+    up) up "${2:-3}" ;;
     status) status ;;
     down) down ;;
     *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -19,6 +19,12 @@ public interface BroadcastService {
     String publish(String channel, String jsonData);
 
     /**
+     * Publishes with a priority; {@link Priority#HIGH} skips batching between nodes and queues ahead
+     * of normal messages.
+     */
+    String publish(String channel, String jsonData, Priority priority);
+
+    /**
      * Sends to every connection of one user, without a channel.
      *
      * @return the id the message is delivered with

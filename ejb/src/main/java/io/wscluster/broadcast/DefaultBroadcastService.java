@@ -18,11 +18,16 @@ public class DefaultBroadcastService implements BroadcastService {
 
     @Override
     public String publish(String channel, String jsonData) {
-        return publisher.publish(channel, jsonData, Origin.EJB).id();
+        return publish(channel, jsonData, Priority.NORMAL);
+    }
+
+    @Override
+    public String publish(String channel, String jsonData, Priority priority) {
+        return publisher.publish(channel, jsonData, Origin.EJB, priority).id();
     }
 
     @Override
     public String sendToUser(String userId, String jsonData) {
-        return publisher.sendToUser(userId, jsonData, Origin.EJB).id();
+        return publisher.sendToUser(userId, jsonData, Origin.EJB, Priority.NORMAL).id();
     }
 }

@@ -7,15 +7,15 @@ import java.io.Serializable;
  *
  * @param data the payload as JSON text, already validated
  */
-public record Message(String id, String channel, String user, String data, long timestamp, Origin origin)
-        implements Serializable {
+public record Message(String id, String channel, String user, String data, long timestamp, Origin origin,
+        Priority priority) implements Serializable {
 
-    public static Message toChannel(String id, String channel, String data, Origin origin) {
-        return new Message(id, channel, null, data, System.currentTimeMillis(), origin);
+    public static Message toChannel(String id, String channel, String data, Origin origin, Priority priority) {
+        return new Message(id, channel, null, data, System.currentTimeMillis(), origin, priority);
     }
 
-    public static Message toUser(String id, String user, String data, Origin origin) {
-        return new Message(id, null, user, data, System.currentTimeMillis(), origin);
+    public static Message toUser(String id, String user, String data, Origin origin, Priority priority) {
+        return new Message(id, null, user, data, System.currentTimeMillis(), origin, priority);
     }
 
     public boolean isDirect() {

@@ -5,7 +5,9 @@ import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.JsonText;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
+import io.wscluster.bus.ClusterBus;
 import io.wscluster.registry.NodeIdentity;
+import io.wscluster.registry.NodeStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -15,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one path every publish takes, whatever its origin: validates, stamps an id and hands the
- * message to delivery (observers of {@link Message} events).
+ * The one path every publish takes, whatever its origin: validates, stamps an id, delivers to this
+ * node's subscribers (observers of {@link Message} events) and hands the message to the cluster bus.
  */
 @ApplicationScoped
 public class MessagePublisher {
@@ -30,6 +32,12 @@ public class MessagePublisher {
     @Inject
     Event<Message> deliveries;
 
+    @Inject
+    ClusterBus bus;
+
+    @Inject
+    NodeStats stats;
+
     /** Largest message data accepted, in UTF-8 bytes. */
     @Inject
     @ConfigProperty(name = "wscluster.message.max-bytes", defaultValue = "65536")
@@ -38,30 +46,30 @@ public class MessagePublisher {
     private final AtomicLong sequence = new AtomicLong();
 
     /** Publishes a value parsed from a client frame. */
-    public Message publish(String channel, JsonValue data, Origin origin) {
+    public Message publish(String channel, JsonValue data, Origin origin, Priority priority) {
         channels.requireKnown(channel);
         String json = data.toString();
         requireSize(json);
-        return deliver(Message.toChannel(nextId(), channel, json, origin));
+        return deliver(Message.toChannel(nextId(), channel, json, origin, priority));
     }
 
     /** Publishes JSON text from outside the protocol (REST, EJB): checks that it is one JSON value first. */
-    public Message publish(String channel, String jsonData, Origin origin) {
+    public Message publish(String channel, String jsonData, Origin origin, Priority priority) {
         channels.requireKnown(channel);
         requireSize(jsonData);
         requireJson(jsonData);
-        return deliver(Message.toChannel(nextId(), channel, jsonData, origin));
+        return deliver(Message.toChannel(nextId(), channel, jsonData, origin, priority));
     }
 
-    /** Sends JSON text to every connection of one user, wherever it is connected. */
-    public Message sendToUser(String userId, String jsonData, Origin origin) {
+    /** Sends JSON text to every connection of one user, wherever in the cluster it is connected. */
+    public Message sendToUser(String userId, String jsonData, Origin origin, Priority priority) {
         if (!UserIds.isValid(userId)) {
             throw new MessageRejectedException(ErrorCode.INVALID_USER,
                     "user id must be 1-" + UserIds.MAX_LENGTH + " of letters, digits and . _ - @ :");
         }
         requireSize(jsonData);
         requireJson(jsonData);
-        return deliver(Message.toUser(nextId(), userId, jsonData, origin));
+        return deliver(Message.toUser(nextId(), userId, jsonData, origin, priority));
     }
 
     public int maxBytes() {
@@ -69,7 +77,9 @@ public class MessagePublisher {
     }
 
     private Message deliver(Message message) {
-        deliveries.fire(message);
+        stats.published();
+        deliveries.fire(message); // this node's subscribers
+        bus.send(message);        // everyone else's
         return message;
     }
 

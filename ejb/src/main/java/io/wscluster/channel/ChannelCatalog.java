@@ -11,6 +11,12 @@ public interface ChannelCatalog {
      */
     void requireKnown(String channel);
 
-    /** The configured names and patterns. */
+    /** The names and patterns in force: the cluster's, once this node has adopted them. */
     List<String> entries();
+
+    /**
+     * Takes the cluster's channel settings, or offers this node's configuration if the cluster has
+     * none yet, so every node agrees on which channels exist. Called at start-up and on each heartbeat.
+     */
+    void adoptClusterSettings();
 }

@@ -11,11 +11,13 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -52,9 +54,10 @@ public class ChannelResource {
     @Path("{channel}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response publish(@PathParam("channel") String channel, InputStream body) throws IOException {
+    public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
+            InputStream body) throws IOException {
         String data = RequestBodies.readLimited(body, publisher.maxBytes());
-        Message message = publisher.publish(channel, data, Origin.REST);
+        Message message = publisher.publish(channel, data, Origin.REST, RequestBodies.priority(priority));
         return Response.accepted(Json.createObjectBuilder().add("id", message.id()).build()).build();
     }
 }

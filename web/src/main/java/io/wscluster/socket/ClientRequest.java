@@ -1,5 +1,6 @@
 package io.wscluster.socket;
 
+import io.wscluster.broadcast.Priority;
 import jakarta.json.JsonValue;
 
 /**
@@ -8,6 +9,7 @@ import jakarta.json.JsonValue;
  * @param ref the client's {@code id} (a JSON string or number), echoed in the reply; null if absent
  * @param channel the channel for subscribe, unsubscribe and publish; null for ping
  * @param data the payload of a publish; null otherwise
+ * @param priority of a publish: {@code "priority":"high"} or the default, normal
  */
-record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data) {
+record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data, Priority priority) {
 }

@@ -50,7 +50,12 @@ final class Connection {
 
     /** Queues a frame; never blocks. A client whose queue is full is closed as a slow consumer. */
     void send(String frame) {
-        if (!outbound.offer(frame)) {
+        send(frame, false);
+    }
+
+    /** @param urgent ahead of normal frames already queued (high-priority messages) */
+    void send(String frame, boolean urgent) {
+        if (!outbound.offer(frame, urgent)) {
             LOG.log(Level.INFO, "Closing slow consumer {0} (user {1}): outbound queue full", new Object[] {id(), user});
             drop("slow consumer: outbound queue overflow");
         }

@@ -1,7 +1,10 @@
 package io.wscluster.socket;
 
 import jakarta.annotation.PreDestroy;
+import io.wscluster.affinity.AffinityService;
+import io.wscluster.registry.LocalLoad;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import java.util.Collections;
 import java.util.Map;
@@ -10,9 +13,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-/** This node's open connections, indexed by user and by subscribed channel. */
+/** This node's open connections, indexed by user and by subscribed channel; tells affinity when a user arrives or leaves. */
 @ApplicationScoped
-public class ConnectionRegistry {
+public class ConnectionRegistry implements LocalLoad {
 
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
@@ -20,16 +23,23 @@ public class ConnectionRegistry {
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byChannel = new ConcurrentHashMap<>();
 
+    @Inject
+    AffinityService affinity;
+
     void add(Connection connection) {
         all.add(connection);
-        addTo(byUser, connection.user(), connection);
+        if (addTo(byUser, connection.user(), connection)) {
+            affinity.connected(connection.user());
+        }
     }
 
     void remove(Connection connection) {
         if (!all.remove(connection)) {
             return;
         }
-        removeFrom(byUser, connection.user(), connection);
+        if (removeFrom(byUser, connection.user(), connection)) {
+            affinity.disconnected(connection.user());
+        }
         for (String channel : connection.channels()) {
             removeFrom(byChannel, channel, connection);
         }
@@ -56,11 +66,13 @@ public class ConnectionRegistry {
         return byUser.getOrDefault(user, Set.of());
     }
 
-    public int connectionCount() {
+    @Override
+    public int connections() {
         return all.size();
     }
 
-    public int subscriptionCount() {
+    @Override
+    public int subscriptions() {
         return byChannel.values().stream().mapToInt(Set::size).sum();
     }
 
@@ -82,18 +94,25 @@ public class ConnectionRegistry {
 
     // compute/computeIfPresent make "add to a set, creating it" and "remove, dropping it when empty"
     // atomic with respect to each other, so a concurrent subscribe never lands in a discarded set.
-    private static void addTo(Map<String, Set<Connection>> index, String key, Connection connection) {
+    /** @return whether the key had no connections before */
+    private static boolean addTo(Map<String, Set<Connection>> index, String key, Connection connection) {
+        boolean[] first = {false};
         index.compute(key, (k, set) -> {
             Set<Connection> target = set != null ? set : ConcurrentHashMap.newKeySet();
+            first[0] = target.isEmpty();
             target.add(connection);
             return target;
         });
+        return first[0];
     }
 
-    private static void removeFrom(Map<String, Set<Connection>> index, String key, Connection connection) {
+    /** @return whether the key has no connections left */
+    private static boolean removeFrom(Map<String, Set<Connection>> index, String key, Connection connection) {
+        boolean[] last = {false};
         index.computeIfPresent(key, (k, set) -> {
-            set.remove(connection);
+            last[0] = set.remove(connection) && set.isEmpty();
             return set.isEmpty() ? null : set;
         });
+        return last[0];
     }
 }

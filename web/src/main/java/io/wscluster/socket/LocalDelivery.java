@@ -1,6 +1,8 @@
 package io.wscluster.socket;
 
 import io.wscluster.broadcast.Message;
+import io.wscluster.broadcast.Priority;
+import io.wscluster.registry.NodeStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -13,6 +15,9 @@ public class LocalDelivery {
     @Inject
     ConnectionRegistry connections;
 
+    @Inject
+    NodeStats stats;
+
     void deliver(@Observes Message message) {
         Set<Connection> targets = message.isDirect()
                 ? connections.connectionsOf(message.user())
@@ -21,8 +26,12 @@ public class LocalDelivery {
             return;
         }
         String frame = ServerFrames.message(message);
+        boolean urgent = message.priority() == Priority.HIGH;
+        int sent = 0;
         for (Connection target : targets) {
-            target.send(frame); // never throws, never blocks: one bad client cannot stop the loop
+            target.send(frame, urgent); // never throws, never blocks: one bad client cannot stop the loop
+            sent++;
         }
+        stats.delivered(sent);
     }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A bounded queue of frames for one connection, drained asynchronously with one frame in flight.
+ * A bounded queue of frames for one connection, drained asynchronously with one frame in flight;
+ * urgent frames (high-priority messages) go out before normal ones already queued.
  * {@link #offer} never blocks: a publisher fanning out to thousands of connections pays only a queue
  * insertion per connection, and a slow client fills its own queue, nobody else's.
  */
@@ -22,6 +23,7 @@ final class OutboundQueue {
     // must not start a nested drain (that would recurse once per queued frame).
     private static final ThreadLocal<OutboundQueue> DRAINING = new ThreadLocal<>();
 
+    private final Queue<String> urgent = new ConcurrentLinkedQueue<>();
     private final Queue<String> frames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger depth = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -38,6 +40,11 @@ final class OutboundQueue {
 
     /** @return false if the queue is full (the frame is not queued) */
     boolean offer(String frame) {
+        return offer(frame, false);
+    }
+
+    /** @return false if the queue is full (the frame is not queued) */
+    boolean offer(String frame, boolean isUrgent) {
         if (closed) {
             return true; // the connection is going away; its frames have nowhere to go
         }
@@ -45,7 +52,7 @@ final class OutboundQueue {
             depth.decrementAndGet();
             return false;
         }
-        frames.add(frame);
+        (isUrgent ? urgent : frames).add(frame);
         drain();
         return true;
     }
@@ -58,6 +65,7 @@ final class OutboundQueue {
     /** Stops sending and drops what is queued. */
     void close() {
         closed = true;
+        urgent.clear();
         frames.clear();
         depth.set(0);
     }
@@ -70,10 +78,13 @@ final class OutboundQueue {
         DRAINING.set(this);
         try {
             while (!closed && sending.compareAndSet(false, true)) {
-                String frame = frames.poll();
+                String frame = urgent.poll();
+                if (frame == null) {
+                    frame = frames.poll();
+                }
                 if (frame == null) {
                     sending.set(false);
-                    if (frames.isEmpty()) {
+                    if (urgent.isEmpty() && frames.isEmpty()) {
                         return;
                     }
                     continue; // a frame arrived between poll and release: its producer saw us sending

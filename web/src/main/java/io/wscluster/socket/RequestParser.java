@@ -1,5 +1,6 @@
 package io.wscluster.socket;
 
+import io.wscluster.broadcast.Priority;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.protocol.JsonText;
 import jakarta.json.JsonException;
@@ -39,9 +40,10 @@ final class RequestParser {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
         }
         return switch (type) {
-            case PING -> new ClientRequest(type, ref, null, null);
-            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null);
-            case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref));
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL);
+            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL);
+            case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
+                    priority(frame, ref));
         };
     }
 
@@ -54,6 +56,24 @@ final class RequestParser {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, "id must be a string or a number", null);
         }
         return id;
+    }
+
+    private static Priority priority(JsonObject frame, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get("priority");
+        if (value == null) {
+            return Priority.NORMAL;
+        }
+        if (value.getValueType() == ValueType.STRING) {
+            switch (((JsonString) value).getString()) {
+                case "normal":
+                    return Priority.NORMAL;
+                case "high":
+                    return Priority.HIGH;
+                default:
+                    break;
+            }
+        }
+        throw new ProtocolException(ErrorCode.INVALID_FIELD, "priority must be \"normal\" or \"high\"", ref);
     }
 
     private static JsonValue require(JsonObject frame, String field, JsonValue ref) throws ProtocolException {

@@ -7,6 +7,7 @@ import io.wscluster.broadcast.Origin;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelNames;
 import io.wscluster.protocol.ErrorCode;
+import io.wscluster.registry.NodeRegistry;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import jakarta.inject.Inject;
@@ -47,12 +48,20 @@ public class SocketEndpoint {
     @Inject
     SocketSettings settings;
 
+    @Inject
+    NodeRegistry registry;
+
     private Connection connection;
 
     @OnOpen
     public void open(Session session) throws IOException {
         List<String> users = session.getRequestParameterMap().get("user");
         String user = users == null || users.isEmpty() ? null : users.get(0);
+        if (!registry.localState().acceptsClients()) {
+            // Starting, disconnected from the cluster or draining: the client should try another node.
+            session.close(new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "node " + registry.localState()));
+            return;
+        }
         if (!UserIds.isValid(user)) {
             session.close(new CloseReason(Closes.POLICY_VIOLATION,
                     "user query parameter required: 1-" + UserIds.MAX_LENGTH + " of letters, digits and . _ - @ :"));
@@ -131,7 +140,7 @@ public class SocketEndpoint {
             case SUBSCRIBE -> subscribe(request);
             case UNSUBSCRIBE -> unsubscribe(request);
             case PUBLISH -> {
-                Message message = publisher.publish(request.channel(), request.data(), Origin.SOCKET);
+                Message message = publisher.publish(request.channel(), request.data(), Origin.SOCKET, request.priority());
                 yield ServerFrames.published(message.id(), request.ref());
             }
         };

@@ -54,6 +54,24 @@ class OutboundQueueTest {
     }
 
     @Test
+    void urgentFramesOvertakeQueuedNormalOnes() {
+        List<String> sent = new ArrayList<>();
+        List<Consumer<Throwable>> pending = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(10, (frame, done) -> {
+            sent.add(frame);
+            pending.add(done);
+        }, failure -> { });
+        queue.offer("n1");          // goes out at once
+        queue.offer("n2");
+        queue.offer("n3");
+        queue.offer("h1", true);
+        while (sent.size() < 4) {
+            pending.get(sent.size() - 1).accept(null);
+        }
+        assertEquals(List.of("n1", "h1", "n2", "n3"), sent);
+    }
+
+    @Test
     void failureClosesTheQueueAndReportsOnce() {
         AtomicReference<Throwable> reported = new AtomicReference<>();
         AtomicInteger sends = new AtomicInteger();

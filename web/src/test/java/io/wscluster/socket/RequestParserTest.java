@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.wscluster.broadcast.Priority;
 import io.wscluster.protocol.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +34,15 @@ class RequestParserTest {
     void publishAcceptsAnyJsonValueAsData() throws ProtocolException {
         assertEquals("null", RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":null}").data().toString());
         assertEquals("\"s\"", RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":\"s\"}").data().toString());
+    }
+
+    @Test
+    void publishCarriesItsPriority() throws ProtocolException {
+        assertEquals(Priority.HIGH, RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"priority\":\"high\"}").priority());
+        assertEquals(Priority.NORMAL, RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1}").priority());
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"priority\":\"urgent\"}"));
+        assertEquals(ErrorCode.INVALID_FIELD, e.code());
     }
 
     @ParameterizedTest

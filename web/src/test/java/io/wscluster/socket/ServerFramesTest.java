@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wscluster.broadcast.Message;
 import io.wscluster.broadcast.Origin;
+import io.wscluster.broadcast.Priority;
 import io.wscluster.protocol.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -18,7 +19,7 @@ class ServerFramesTest {
 
     @Test
     void messageFrameEmbedsDataAsJson() {
-        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST);
+        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST, Priority.NORMAL);
         JsonObject frame = parse(ServerFrames.message(message));
         assertEquals("message", frame.getString("type"));
         assertEquals("news", frame.getString("channel"));
@@ -29,7 +30,7 @@ class ServerFramesTest {
 
     @Test
     void directMessageNamesItsUser() {
-        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB)));
+        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB, Priority.HIGH)));
         assertEquals("bob", frame.getString("to"));
         assertEquals(false, frame.containsKey("channel"));
     }

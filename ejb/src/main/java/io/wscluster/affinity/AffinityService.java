@@ -1,0 +1,25 @@
+package io.wscluster.affinity;
+
+import io.wscluster.registry.NodeInfo;
+import java.util.Optional;
+
+/** Session affinity: which node each user is on, and which node a user without one should go to. */
+public interface AffinityService {
+
+    /** The user's first connection on this node opened. */
+    void connected(String user);
+
+    /** The user's last connection on this node closed. */
+    void disconnected(String user);
+
+    Optional<UserAffinity> lookup(String user);
+
+    /** The user's live affinity node if it is READY, else the configured strategy's choice among READY nodes. */
+    Optional<NodeInfo> choose(String user);
+
+    /** Releases every user held by a node that is gone. */
+    void releaseNode(String nodeId);
+
+    /** The configured selection strategy's name. */
+    String strategy();
+}

@@ -1,0 +1,120 @@
+package io.wscluster.affinity;
+
+import io.wscluster.cluster.ClusterCaches;
+import io.wscluster.registry.NodeIdentity;
+import io.wscluster.registry.NodeInfo;
+import io.wscluster.registry.NodeRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.infinispan.Cache;
+
+/** Affinity kept in the replicated {@code affinity} cache; writes are asynchronous so connects never wait on peers. */
+@ApplicationScoped
+public class DefaultAffinityService implements AffinityService {
+
+    private static final Logger LOG = Logger.getLogger(DefaultAffinityService.class.getName());
+
+    @Inject
+    ClusterCaches caches;
+
+    @Inject
+    NodeIdentity node;
+
+    @Inject
+    NodeRegistry registry;
+
+    /** round-robin, least-connections, weighted, random, consistent-hash or adaptive. */
+    @Inject
+    @ConfigProperty(name = "wscluster.affinity.strategy", defaultValue = "least-connections")
+    String strategyName;
+
+    /** How long a released entry is kept for routing a reconnect back. */
+    @Inject
+    @ConfigProperty(name = "wscluster.affinity.released-ttl-ms", defaultValue = "600000")
+    long releasedTtlMillis;
+
+    private NodeSelector selector;
+
+    @PostConstruct
+    void init() {
+        selector = NodeSelectors.named(strategyName); // an unknown name fails the deployment, loudly
+    }
+
+    @Override
+    public void connected(String user) {
+        if (!caches.isRunning()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        UserAffinity existing = cache().get(user);
+        boolean continuing = existing != null && !existing.released() && existing.nodeId().equals(node.id());
+        cache().putAsync(user, new UserAffinity(user, node.id(), continuing ? existing.connectedSince() : now, now, false));
+    }
+
+    @Override
+    public void disconnected(String user) {
+        try {
+            if (!caches.isRunning()) {
+                return;
+            }
+            UserAffinity existing = cache().get(user);
+            if (existing != null && existing.nodeId().equals(node.id())) {
+                release(existing);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not release affinity of " + user + " (shutting down?)", e);
+        }
+    }
+
+    @Override
+    public Optional<UserAffinity> lookup(String user) {
+        return caches.isRunning() ? Optional.ofNullable(cache().get(user)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<NodeInfo> choose(String user) {
+        List<NodeInfo> ready = registry.readyNodes();
+        Optional<UserAffinity> current = lookup(user).filter(a -> !a.released());
+        if (current.isPresent()) {
+            Optional<NodeInfo> home = ready.stream().filter(n -> n.id().equals(current.get().nodeId())).findFirst();
+            if (home.isPresent()) {
+                return home;
+            }
+        }
+        return selector.select(user, ready);
+    }
+
+    @Override
+    public void releaseNode(String nodeId) {
+        if (!caches.isRunning()) {
+            return;
+        }
+        List<UserAffinity> held = cache().values().stream()
+                .filter(a -> a.nodeId().equals(nodeId) && !a.released()).toList();
+        held.forEach(this::release);
+        if (!held.isEmpty()) {
+            LOG.info(() -> "Released " + held.size() + " users of node " + nodeId);
+        }
+    }
+
+    @Override
+    public String strategy() {
+        return strategyName;
+    }
+
+    private void release(UserAffinity affinity) {
+        cache().putAsync(affinity.user(), new UserAffinity(affinity.user(), affinity.nodeId(), affinity.connectedSince(),
+                System.currentTimeMillis(), true), releasedTtlMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private Cache<String, UserAffinity> cache() {
+        return caches.affinity();
+    }
+}

@@ -1,0 +1,30 @@
+package io.wscluster.registry;
+
+import org.infinispan.protostream.annotations.ProtoField;
+
+/**
+ * One node's entry in the registry, rewritten on every heartbeat.
+ *
+ * @param latencyMicros recent mean publish-to-deliver latency of messages from other nodes, microseconds
+ * @param weight relative capacity for weighted node selection
+ */
+public record NodeInfo(
+        @ProtoField(1) String id,
+        @ProtoField(2) String name,
+        @ProtoField(3) String httpUrl,
+        @ProtoField(4) String wsUrl,
+        @ProtoField(5) NodeState state,
+        @ProtoField(value = 6, defaultValue = "0") int connections,
+        @ProtoField(value = 7, defaultValue = "0") int subscriptions,
+        @ProtoField(value = 8, defaultValue = "0") double publishedPerSecond,
+        @ProtoField(value = 9, defaultValue = "0") double deliveredPerSecond,
+        @ProtoField(value = 10, defaultValue = "0") long startedAt,
+        @ProtoField(value = 11, defaultValue = "0") long lastHeartbeat,
+        @ProtoField(value = 12, defaultValue = "100") int weight,
+        @ProtoField(value = 13, defaultValue = "0") long latencyMicros) {
+
+    public NodeInfo withState(NodeState newState) {
+        return new NodeInfo(id, name, httpUrl, wsUrl, newState, connections, subscriptions, publishedPerSecond,
+                deliveredPerSecond, startedAt, lastHeartbeat, weight, latencyMicros);
+    }
+}
