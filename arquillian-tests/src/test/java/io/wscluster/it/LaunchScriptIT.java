@@ -76,6 +76,7 @@ class LaunchScriptIT {
         builder.environment().put("WSCLUSTER_RUN_DIR", RUN_DIR.toString());
         builder.environment().put("WSCLUSTER_HTTP_PORT", Integer.toString(HTTP_PORT));
         builder.environment().put("WSCLUSTER_HZ_PORT", "16950");
+        builder.environment().put("WSCLUSTER_JGROUPS_PORT", "17850");
         Process process = builder.start();
         // The script bounds its own wait (WSCLUSTER_READY_TIMEOUT); this bounds the test.
         if (!process.waitFor(300, TimeUnit.SECONDS)) {
