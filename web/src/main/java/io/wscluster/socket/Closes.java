@@ -13,6 +13,9 @@ final class Closes {
     /** The client did not read fast enough: its outbound queue overflowed or a send timed out. */
     static final CloseCode SLOW_CONSUMER = CloseCodes.getCloseCode(4001);
 
+    /** The client sent nothing for wscluster.session.idle-timeout-ms. */
+    static final CloseCode IDLE_TIMEOUT = CloseCodes.getCloseCode(4002);
+
     private Closes() {
     }
 }

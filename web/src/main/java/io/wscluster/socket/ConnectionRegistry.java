@@ -1,6 +1,9 @@
 package io.wscluster.socket;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import io.wscluster.affinity.AffinityService;
 import io.wscluster.registry.LocalLoad;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +13,9 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -25,6 +31,40 @@ public class ConnectionRegistry implements LocalLoad {
 
     @Inject
     AffinityService affinity;
+
+    @Inject
+    SocketSettings settings;
+
+    /** Threads with the application's context, created once (see ClusterBus for why not a managed scheduler). */
+    @Resource
+    ManagedThreadFactory threadFactory;
+
+    private ScheduledExecutorService sweeper;
+
+    @PostConstruct
+    void startIdleSweep() {
+        long timeout = settings.idleTimeoutMillis();
+        if (timeout <= 0) {
+            return;
+        }
+        long every = Math.max(250, Math.min(5_000, timeout / 4));
+        sweeper = Executors.newSingleThreadScheduledExecutor(threadFactory);
+        sweeper.scheduleWithFixedDelay(() -> closeIdle(TimeUnit.MILLISECONDS.toNanos(timeout)), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes connections that sent nothing for longer than the idle timeout (dead peers, forgotten tabs). */
+    void closeIdle(long timeoutNanos) {
+        long now = System.nanoTime();
+        CloseReason reason = new CloseReason(Closes.IDLE_TIMEOUT, "idle timeout: send a ping at least every "
+                + settings.idleTimeoutMillis() / 1000 + " s");
+        for (Connection connection : all) {
+            if (connection.silentNanos(now) > timeoutNanos) {
+                LOG.fine(() -> "Closing idle connection " + connection.id());
+                remove(connection);
+                connection.close(reason);
+            }
+        }
+    }
 
     void add(Connection connection) {
         all.add(connection);
@@ -85,6 +125,9 @@ public class ConnectionRegistry implements LocalLoad {
 
     @PreDestroy
     void closeAll() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         LOG.info(() -> "Closing " + all.size() + " connections: node shutting down");
         CloseReason reason = new CloseReason(Closes.GOING_AWAY, "node shutting down");
         for (Connection connection : all) {

@@ -71,7 +71,9 @@ public class SocketEndpoint {
         // single frame in the container; beyond it the connection is closed. Below it, text() answers
         // anything over wscluster.message.max-bytes with an error frame.
         session.setMaxTextMessageBufferSize(HARD_LIMIT_BYTES);
-        session.setMaxIdleTimeout(settings.idleTimeoutMillis());
+        // Tyrus's own idle timeout reschedules a task on a managed executor for every frame sent or
+        // received, which in Payara costs a class-path scan each time; ConnectionRegistry sweeps instead.
+        session.setMaxIdleTimeout(0);
         // A client given up on leaves the fan-out index at once, not when its close handshake ends
         // (a client that reads nothing may never complete it).
         connection = new Connection(session, user, settings, () -> connections.remove(connection));
@@ -84,6 +86,7 @@ public class SocketEndpoint {
         if (connection == null) {
             return; // refused in open(); the close is under way
         }
+        connection.heard();
         if (Utf8.exceeds(text, settings.maxFrameBytes())) {
             // Checked before parsing so an oversized frame costs no JSON work; the connection stays open.
             connection.send(ServerFrames.error(ErrorCode.MESSAGE_TOO_LARGE,
@@ -115,6 +118,7 @@ public class SocketEndpoint {
     @OnMessage
     public void binary(ByteBuffer data) {
         if (connection != null) {
+            connection.heard();
             connection.send(ServerFrames.error(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null));
         }
     }

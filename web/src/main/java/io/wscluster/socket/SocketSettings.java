@@ -23,7 +23,7 @@ public class SocketSettings {
     @ConfigProperty(name = "wscluster.session.send-timeout-ms", defaultValue = "10000")
     long sendTimeoutMillis;
 
-    /** A connection that sends nothing (not even a ping) for this long is closed; 0 disables. */
+    /** A connection that sends nothing (not even a ping) for this long is closed with 4002; 0 disables. */
     @Inject
     @ConfigProperty(name = "wscluster.session.idle-timeout-ms", defaultValue = "120000")
     long idleTimeoutMillis;
