@@ -160,11 +160,6 @@ public class ClusterBus {
         change.left().forEach(gate::originLeft);
     }
 
-    /** Batches lost to gaps that never filled, and batches that arrived after a later one was delivered. */
-    public long[] gapCounts() {
-        return new long[] {gate.lostBatches(), gate.lateBatches(), gate.heldBatches()};
-    }
-
     private MessageBatch takeBatch() {
         // Encoding under the lock keeps sequence numbers in the order the batches were cut.
         MessageBatch batch = codec.encode(node.id(), epoch, nextSequence++, pending);

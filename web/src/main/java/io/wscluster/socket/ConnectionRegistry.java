@@ -89,6 +89,10 @@ public class ConnectionRegistry implements LocalLoad {
     void subscribe(Connection connection, String channel) {
         if (connection.channels().add(channel)) {
             addTo(byChannel, channel, connection);
+            // Dropped meanwhile on another thread (slow consumer, idle)? remove() may have missed this channel.
+            if (!all.contains(connection)) {
+                removeFrom(byChannel, channel, connection);
+            }
         }
     }
 
