@@ -7,12 +7,25 @@ import static io.wscluster.it.support.DeliveryAssertions.assertNotDelivered;
 
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
+import jakarta.websocket.Session;
+import java.io.StringReader;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.net.http.HttpResponse;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.ext.extension.deflate.PerMessageDeflateExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Delivery on one node: over the socket and REST, to subscribers only, and to users. */
@@ -101,6 +114,31 @@ class MessagingIT {
             assertTrue(channels.getJsonArray("active").getValuesAs(JsonObject.class).stream()
                     .anyMatch(c -> c.getString("name").equals("room.listed") && c.getInt("localSubscribers") == 1),
                     channels::toString);
+        }
+    }
+
+    @Test
+    void clientsThatAskForPermessageDeflateGetItAndMessagesArriveIntact() throws Exception {
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        ClientEndpointConfig deflate = ClientEndpointConfig.Builder.create()
+                .extensions(List.of(new PerMessageDeflateExtension())).build();
+        Session session = ClientManager.createClient().connectToServer(new Endpoint() {
+            @Override
+            public void onOpen(Session opened, EndpointConfig config) {
+                opened.addMessageHandler(String.class, frames::add);
+            }
+        }, deflate, NODE.wsUri("zip"));
+        try {
+            assertEquals(List.of("permessage-deflate"), session.getNegotiatedExtensions().stream().map(Extension::getName).toList());
+            session.getBasicRemote().sendText("{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":\"z\"}");
+            assertTrue(frames.poll(20, TimeUnit.SECONDS).contains("subscribed"));
+            String text = "compressible ".repeat(3_000);
+            String id = Node.json(NODE.postJson("/api/channels/news/messages", "{\"text\":\"" + text + "\"}")).getString("id");
+            JsonObject message = Json.createReader(new StringReader(frames.poll(20, TimeUnit.SECONDS))).readObject();
+            assertEquals(id, message.getString("id"));
+            assertEquals(text, message.getJsonObject("data").getString("text"));
+        } finally {
+            session.close();
         }
     }
 

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * protocol of PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error
  * frames, never a disconnect.
  */
-@ServerEndpoint("/ws")
+@ServerEndpoint(value = "/ws", configurator = SocketConfigurator.class)
 public class SocketEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SocketEndpoint.class.getName());

@@ -40,7 +40,7 @@ public final class Node {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
-    URI wsUri(String user) {
+    public URI wsUri(String user) {
         String query = user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
         return URI.create("ws://127.0.0.1:" + httpPort + "/ws" + query);
     }
