@@ -64,7 +64,7 @@ class ClusterIT {
     void threeNodesFormOneClusterAndEveryNodeSeesTheSameRegistry() {
         deployer.deploy("cluster-3");
         for (Node node : ALL) {
-            Await.until(() -> readyNodeIds(node).equals(IDS), () -> node + " sees " + readyNodeIds(node));
+            Await.until(() -> node.readyNodeIds().equals(IDS), () -> node + " sees " + node.readyNodeIds());
         }
         JsonObject one = Node.json(N2.get("/api/cluster/nodes/cluster-3"));
         assertEquals("http://127.0.0.1:18083", one.getString("httpUrl"));
@@ -152,25 +152,15 @@ class ClusterIT {
         long stoppedAt = System.nanoTime();
         // Watch from the moment the stop begins: undeploy itself waits for the process to exit.
         CompletableFuture<Long> gone = CompletableFuture.supplyAsync(() -> {
-            Await.until(() -> !registryIds(N1).contains("cluster-3") && !registryIds(N2).contains("cluster-3"),
-                    () -> "cluster-3 still registered: " + registryIds(N1));
+            Await.until(() -> !N1.registryIds().contains("cluster-3") && !N2.registryIds().contains("cluster-3"),
+                    () -> "cluster-3 still registered: " + N1.registryIds());
             return (System.nanoTime() - stoppedAt) / 1_000_000;
         });
         deployer.undeploy("cluster-3");
         long millis = gone.get(30, TimeUnit.SECONDS);
         System.out.printf("stopped node left the registry after %d ms%n", millis);
         assertTrue(millis < 2_000, "cluster-3 left the registry after " + millis + " ms");
-        Await.until(() -> readyNodeIds(N1).equals(List.of("cluster-1", "cluster-2")), () -> "registry " + registryIds(N1));
-    }
-
-    private static List<String> registryIds(Node node) {
-        return Node.jsonArray(node.get("/api/cluster/nodes")).getValuesAs(JsonObject.class).stream()
-                .map(n -> n.getString("id")).toList();
-    }
-
-    private static List<String> readyNodeIds(Node node) {
-        return Node.jsonArray(node.get("/api/cluster/nodes")).getValuesAs(JsonObject.class).stream()
-                .filter(n -> n.getString("state").equals("READY")).map(n -> n.getString("id")).toList();
+        Await.until(() -> N1.readyNodeIds().equals(List.of("cluster-1", "cluster-2")), () -> "registry " + N1.registryIds());
     }
 
     private static JsonObject affinity(Node node, String user) {

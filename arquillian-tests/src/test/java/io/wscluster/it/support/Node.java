@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -43,6 +44,20 @@ public final class Node {
     public URI wsUri(String user) {
         String query = user == null ? "" : "?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
         return URI.create("ws://127.0.0.1:" + httpPort + "/ws" + query);
+    }
+
+    /** The ids in this node's view of the registry. */
+    public List<String> registryIds() {
+        return registry().map(n -> n.getString("id")).toList();
+    }
+
+    /** The ids of the nodes this node's registry shows READY. */
+    public List<String> readyNodeIds() {
+        return registry().filter(n -> n.getString("state").equals("READY")).map(n -> n.getString("id")).toList();
+    }
+
+    private java.util.stream.Stream<JsonObject> registry() {
+        return jsonArray(get("/api/cluster/nodes")).getValuesAs(JsonObject.class).stream();
     }
 
     @Override

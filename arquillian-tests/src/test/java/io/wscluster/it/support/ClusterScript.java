@@ -1,0 +1,75 @@
+package io.wscluster.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** payara/cluster.sh as the README uses it, with its own run directory and ports so tests never meet a developer's cluster. */
+public final class ClusterScript {
+
+    private static final Path SCRIPT = Path.of("..", "payara", "cluster.sh").toAbsolutePath().normalize();
+
+    private final Path runDir;
+    private final int httpPort;
+    private final int hazelcastPort;
+    private final int jgroupsPort;
+
+    public ClusterScript(String name, int httpPort, int hazelcastPort, int jgroupsPort) {
+        this.runDir = Path.of("target", name).toAbsolutePath();
+        this.httpPort = httpPort;
+        this.hazelcastPort = hazelcastPort;
+        this.jgroupsPort = jgroupsPort;
+    }
+
+    /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero. */
+    public String run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    /** Node {@code i} (from 1), addressed by its HTTP port. */
+    public Node node(int i) {
+        return Node.atPort(httpPort + i - 1);
+    }
+
+    public String nodeId(int i) {
+        return "node-" + i;
+    }
+
+    public long pid(int i) throws IOException {
+        return Long.parseLong(Files.readString(runDir.resolve("node-" + i + "/pid")).strip());
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Sends a signal (KILL, STOP, CONT) to a node this script started, by its PID. */
+    public void signal(int i, String signal) throws IOException, InterruptedException {
+        exec(List.of("kill", "-" + signal, Long.toString(pid(i))));
+    }
+
+    public String exec(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("WSCLUSTER_RUN_DIR", runDir.toString());
+        builder.environment().put("WSCLUSTER_HTTP_PORT", Integer.toString(httpPort));
+        builder.environment().put("WSCLUSTER_HZ_PORT", Integer.toString(hazelcastPort));
+        builder.environment().put("WSCLUSTER_JGROUPS_PORT", Integer.toString(jgroupsPort));
+        Process process = builder.start();
+        // The script bounds its own waits (WSCLUSTER_READY_TIMEOUT); this bounds the test.
+        if (!process.waitFor(300, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish");
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), () -> command + " failed:\n" + output);
+        return output;
+    }
+}
