@@ -1,10 +1,12 @@
 package io.wscluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
+import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,13 +17,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Nodes that fail rather than stop: a hung node (SIGSTOP) and a crashed one (kill -9) leave the others'
- * registry through JGroups failure detection, and a hung node that resumes merges back in. Three nodes
+ * registry through JGroups failure detection, a hung node that resumes merges back in, and the
+ * survivors report not ready once below the configured minimum of members. Three nodes
  * started by cluster.sh, signalled by the PIDs it recorded.
  */
 @TestMethodOrder(OrderAnnotation.class)
 class FailureDetectionIT {
 
-    private static final ClusterScript CLUSTER = new ClusterScript("failure-run", 18280, 16960, 17860);
+    // Readiness requires the whole cluster, so losing a member must show on the survivors' readiness.
+    private static final ClusterScript CLUSTER = new ClusterScript("failure-run", 18280, 16960, 17860,
+            "-Dwscluster.health.min-members=3");
     private static final Node WATCHER = CLUSTER.node(1);
 
     @BeforeAll
@@ -63,5 +68,9 @@ class FailureDetectionIT {
         assertTrue(removedMillis < 2_000, "a crashed node leaves within 2 s; took " + removedMillis + " ms");
         Await.until(() -> CLUSTER.node(3).readyNodeIds().equals(List.of("node-1", "node-3")),
                 () -> "node-3 sees " + CLUSTER.node(3).registryIds());
+
+        HttpResponse<String> readiness = WATCHER.get("/health/ready");
+        assertEquals(503, readiness.statusCode(), "readiness is DOWN below the minimum members: " + readiness.body());
+        assertTrue(readiness.body().contains("\"members\":\"2\""), readiness.body());
     }
 }

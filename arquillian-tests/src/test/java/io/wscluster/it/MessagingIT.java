@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static io.wscluster.it.support.DeliveryAssertions.assertNotDelivered;
 
+import io.wscluster.it.support.Metrics;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
 import jakarta.json.Json;
@@ -140,6 +141,49 @@ class MessagingIT {
         } finally {
             session.close();
         }
+    }
+
+    @Test
+    void metricsMoveAsTrafficFlows() {
+        Metrics before = Metrics.scrape(NODE);
+        String lastId;
+        try (WsClient client = WsClient.connect(NODE, "metered").subscribe("room.metrics")) {
+            for (int i = 0; i < 3; i++) {
+                NODE.postJson("/api/channels/room.metrics/messages", Integer.toString(i));
+            }
+            for (int i = 0; i < 2; i++) {
+                client.request("m" + i, "{\"type\":\"publish\",\"channel\":\"room.metrics\",\"data\":1,\"id\":\"m" + i + "\"}");
+            }
+            client.request("bad", "{\"type\":\"subscribe\",\"channel\":\"nowhere\",\"id\":\"bad\"}");
+            lastId = Node.json(NODE.postJson("/api/channels/room.metrics/messages", "\"last\"")).getString("id");
+            client.awaitMessage(lastId);
+            Metrics during = Metrics.scrape(NODE);
+            assertTrue(during.value("wscluster_connections") >= 1, "open connections gauge");
+            assertTrue(during.value("wscluster_subscriptions") >= 1);
+        }
+        Metrics after = Metrics.scrape(NODE);
+        assertEquals(4, delta(before, after, "wscluster_messages_published_total{origin=\"rest\"}"));
+        assertEquals(2, delta(before, after, "wscluster_messages_published_total{origin=\"socket\"}"));
+        assertTrue(delta(before, after, "wscluster_messages_delivered_total") >= 6, "six messages reached the subscriber");
+        assertTrue(delta(before, after, "wscluster_delivery_latency_micros_count") >= 6);
+        assertTrue(delta(before, after, "wscluster_connections_opened_total") >= 1);
+        assertEquals(1, delta(before, after, "wscluster_errors_total{code=\"UNKNOWN_CHANNEL\"}"));
+        assertTrue(after.has("wscluster_delivery_latency_micros{quantile=\"0.99\"}"), "p99 is exported");
+        assertEquals(1, after.value("wscluster_cluster_size"));
+    }
+
+    private static double delta(Metrics before, Metrics after, String series) {
+        return after.value(series) - before.value(series);
+    }
+
+    @Test
+    void healthChecksReportTheNodesState() {
+        assertEquals(200, NODE.get("/health/started").statusCode());
+        assertEquals(200, NODE.get("/health/live").statusCode());
+        JsonObject ready = Node.json(NODE.get("/health/ready"));
+        JsonObject data = ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data");
+        assertEquals("READY", data.getString("state"));
+        assertEquals("RUNNING", data.getString("cacheManager"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wscluster.affinity;
 
 import io.wscluster.cluster.ClusterCaches;
+import io.wscluster.ops.NodeMetrics;
 import io.wscluster.registry.NodeIdentity;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
@@ -30,6 +31,9 @@ public class DefaultAffinityService implements AffinityService {
     @Inject
     NodeRegistry registry;
 
+    @Inject
+    NodeMetrics metrics;
+
     /** round-robin, least-connections, weighted, random, consistent-hash or adaptive. */
     @Inject
     @ConfigProperty(name = "wscluster.affinity.strategy", defaultValue = "least-connections")
@@ -55,6 +59,9 @@ public class DefaultAffinityService implements AffinityService {
         long now = System.currentTimeMillis();
         UserAffinity existing = cache().get(user);
         boolean continuing = existing != null && !existing.released() && existing.nodeId().equals(node.id());
+        if (existing != null && !continuing) {
+            metrics.reconnect(!existing.nodeId().equals(node.id()));
+        }
         cache().putAsync(user, new UserAffinity(user, node.id(), continuing ? existing.connectedSince() : now, now, false));
     }
 

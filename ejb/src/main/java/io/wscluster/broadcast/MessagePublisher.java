@@ -7,7 +7,7 @@ import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import io.wscluster.bus.ClusterBus;
 import io.wscluster.registry.NodeIdentity;
-import io.wscluster.registry.NodeStats;
+import io.wscluster.ops.NodeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -36,7 +36,7 @@ public class MessagePublisher {
     ClusterBus bus;
 
     @Inject
-    NodeStats stats;
+    NodeMetrics metrics;
 
     /** Largest message data accepted, in UTF-8 bytes. */
     @Inject
@@ -77,7 +77,7 @@ public class MessagePublisher {
     }
 
     private Message deliver(Message message) {
-        stats.published();
+        metrics.published(message.origin());
         deliveries.fire(message); // this node's subscribers
         bus.send(message);        // everyone else's
         return message;

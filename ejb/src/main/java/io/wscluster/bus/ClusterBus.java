@@ -6,7 +6,7 @@ import io.wscluster.broadcast.Message;
 import io.wscluster.broadcast.Priority;
 import io.wscluster.cluster.MembershipChange;
 import io.wscluster.registry.NodeIdentity;
-import io.wscluster.registry.NodeStats;
+import io.wscluster.ops.NodeMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -51,7 +51,7 @@ public class ClusterBus {
     NodeIdentity node;
 
     @Inject
-    NodeStats stats;
+    NodeMetrics metrics;
 
     /**
      * Threads with the application's context, created once. Not a ManagedScheduledExecutorService:
@@ -163,6 +163,7 @@ public class ClusterBus {
     private MessageBatch takeBatch() {
         // Encoding under the lock keeps sequence numbers in the order the batches were cut.
         MessageBatch batch = codec.encode(node.id(), epoch, nextSequence++, pending);
+        metrics.batchSent(pending.size());
         pending = new ArrayList<>();
         pendingBytes = 0;
         lastBatchNanos = System.nanoTime();
@@ -188,7 +189,7 @@ public class ClusterBus {
     private void deliverBatch(MessageBatch batch) {
         long now = System.currentTimeMillis();
         for (Message message : BatchCodec.decode(batch)) {
-            stats.remoteArrival((now - message.timestamp()) * 1000);
+            metrics.remoteArrival((now - message.timestamp()) * 1000);
             deliveries.fire(message);
         }
     }

@@ -6,4 +6,10 @@ public interface LocalLoad {
     int connections();
 
     int subscriptions();
+
+    /** Channels with at least one subscriber here. */
+    int activeChannels();
+
+    /** Frames waiting in outbound queues. */
+    long queuedFrames();
 }

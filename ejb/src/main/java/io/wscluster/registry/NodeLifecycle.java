@@ -4,6 +4,7 @@ import io.wscluster.affinity.AffinityService;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.cluster.MembershipChange;
+import io.wscluster.ops.NodeMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -42,7 +43,7 @@ public class NodeLifecycle {
     NodeIdentity node;
 
     @Inject
-    NodeStats stats;
+    NodeMetrics metrics;
 
     @Inject
     LocalLoad load;
@@ -75,6 +76,7 @@ public class NodeLifecycle {
     int weight;
 
     private volatile NodeState state = NodeState.STARTING;
+    private volatile long lastTimerRunMillis = System.currentTimeMillis();
     private final long startedAt = System.currentTimeMillis();
     private long lastPublished;
     private long lastDelivered;
@@ -114,6 +116,7 @@ public class NodeLifecycle {
 
     @Timeout
     void heartbeat() {
+        lastTimerRunMillis = System.currentTimeMillis();
         if (state == NodeState.DRAINING) {
             return;
         }
@@ -150,17 +153,26 @@ public class NodeLifecycle {
             return;
         }
         for (String gone : change.left()) {
-            remove(gone, "left the cluster view");
+            remove(gone, "left-view", "left the cluster view");
         }
         if (change.merged()) {
             // After a partition heals, entries of nodes that did not survive on either side are stale.
             caches.nodes().keySet().stream().filter(id -> !change.members().contains(id)).toList()
-                    .forEach(id -> remove(id, "not in the merged view"));
+                    .forEach(id -> remove(id, "merge", "not in the merged view"));
         }
     }
 
     public NodeState state() {
         return state;
+    }
+
+    /** How long ago the heartbeat timer last ran: a stuck timer means a node that no longer keeps its registration. */
+    public long heartbeatAgeMillis() {
+        return System.currentTimeMillis() - lastTimerRunMillis;
+    }
+
+    public long heartbeatMillis() {
+        return heartbeatMillis;
     }
 
     private void moveTo(NodeState next) {
@@ -184,12 +196,13 @@ public class NodeLifecycle {
         caches.nodes().values().stream()
                 .filter(n -> n.lastHeartbeat() < cutoff && !n.id().equals(node.id()))
                 .toList()
-                .forEach(n -> remove(n.id(), "heartbeat stale since " + n.lastHeartbeat()));
+                .forEach(n -> remove(n.id(), "stale", "heartbeat stale since " + n.lastHeartbeat()));
     }
 
-    private void remove(String id, String why) {
+    private void remove(String id, String reason, String detail) {
         if (caches.nodes().remove(id) != null) {
-            LOG.warning(() -> "Removed node " + id + " from the registry: " + why);
+            metrics.nodeRemoved(reason);
+            LOG.warning(() -> "Removed node " + id + " from the registry: " + detail);
         }
         affinity.releaseNode(id);
     }
@@ -197,9 +210,9 @@ public class NodeLifecycle {
     private synchronized NodeInfo snapshot() {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - lastBeatNanos) / 1e9);
-        long published = stats.publishedTotal();
-        long delivered = stats.deliveredTotal();
-        long[] latency = stats.remoteLatencyTotals();
+        long published = metrics.publishedTotal();
+        long delivered = metrics.deliveredTotal();
+        long[] latency = metrics.remoteLatencyTotals();
         long arrivals = latency[1] - lastLatency[1];
         long latencyMicros = arrivals == 0 ? 0 : (latency[0] - lastLatency[0]) / arrivals;
         NodeInfo info = new NodeInfo(node.id(), node.id(), url.orElse(""), url.map(u -> u.replaceFirst("^http", "ws") + "/ws").orElse(""),

@@ -1,5 +1,8 @@
 package io.wscluster.broadcast;
 
+import io.wscluster.ops.NodeMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -9,10 +12,15 @@ import jakarta.ws.rs.ext.Provider;
 
 /** Turns a refused request into a JSON error body {@code {"code","message"}} with a fitting status. */
 @Provider
+@ApplicationScoped
 public class RejectionMapper implements ExceptionMapper<MessageRejectedException> {
+
+    @Inject
+    NodeMetrics metrics;
 
     @Override
     public Response toResponse(MessageRejectedException e) {
+        metrics.error(e.code());
         Status status = switch (e.code()) {
             case UNKNOWN_CHANNEL -> Status.NOT_FOUND;
             case MESSAGE_TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE;

@@ -120,6 +120,20 @@ public class ConnectionRegistry implements LocalLoad {
         return byChannel.values().stream().mapToInt(Set::size).sum();
     }
 
+    @Override
+    public int activeChannels() {
+        return byChannel.size();
+    }
+
+    @Override
+    public long queuedFrames() {
+        long queued = 0;
+        for (Connection connection : all) {
+            queued += connection.queuedFrames();
+        }
+        return queued;
+    }
+
     /** Active channels on this node with their local subscriber counts. */
     public Map<String, Integer> localSubscriberCounts() {
         Map<String, Integer> counts = new TreeMap<>();

@@ -2,7 +2,7 @@ package io.wscluster.socket;
 
 import io.wscluster.broadcast.Message;
 import io.wscluster.broadcast.Priority;
-import io.wscluster.registry.NodeStats;
+import io.wscluster.ops.NodeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -16,7 +16,7 @@ public class LocalDelivery {
     ConnectionRegistry connections;
 
     @Inject
-    NodeStats stats;
+    NodeMetrics metrics;
 
     void deliver(@Observes Message message) {
         Set<Connection> targets = message.isDirect()
@@ -32,6 +32,6 @@ public class LocalDelivery {
             target.send(frame, urgent); // never throws, never blocks: one bad client cannot stop the loop
             sent++;
         }
-        stats.delivered(sent);
+        metrics.delivered(sent, (System.currentTimeMillis() - message.timestamp()) * 1000);
     }
 }

@@ -7,10 +7,12 @@ import io.wscluster.broadcast.Origin;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelNames;
 import io.wscluster.protocol.ErrorCode;
+import io.wscluster.ops.NodeMetrics;
 import io.wscluster.registry.NodeRegistry;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -51,6 +53,9 @@ public class SocketEndpoint {
     @Inject
     NodeRegistry registry;
 
+    @Inject
+    NodeMetrics metrics;
+
     private Connection connection;
 
     @OnOpen
@@ -76,8 +81,12 @@ public class SocketEndpoint {
         session.setMaxIdleTimeout(0);
         // A client given up on leaves the fan-out index at once, not when its close handshake ends
         // (a client that reads nothing may never complete it).
-        connection = new Connection(session, user, settings, () -> connections.remove(connection));
+        connection = new Connection(session, user, settings, () -> {
+            metrics.dropped("slow-consumer", connection.queuedFrames());
+            connections.remove(connection);
+        });
         connections.add(connection);
+        metrics.connectionOpened();
         LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
     }
 
@@ -89,29 +98,29 @@ public class SocketEndpoint {
         connection.heard();
         if (Utf8.exceeds(text, settings.maxFrameBytes())) {
             // Checked before parsing so an oversized frame costs no JSON work; the connection stays open.
-            connection.send(ServerFrames.error(ErrorCode.MESSAGE_TOO_LARGE,
-                    "frame is larger than " + settings.maxFrameBytes() + " bytes", null));
+            sendError(ErrorCode.MESSAGE_TOO_LARGE,
+                    "frame is larger than " + settings.maxFrameBytes() + " bytes", null);
             return;
         }
         ClientRequest request;
         try {
             request = RequestParser.parse(text);
         } catch (ProtocolException e) {
-            connection.send(ServerFrames.error(e.code(), e.getMessage(), e.ref()));
+            sendError(e.code(), e.getMessage(), e.ref());
             return;
         }
         if (!connection.tryAcceptFrame()) {
-            connection.send(ServerFrames.error(ErrorCode.RATE_LIMITED,
-                    "more than " + settings.maxFramesPerSecond() + " frames per second; frame dropped", request.ref()));
+            sendError(ErrorCode.RATE_LIMITED,
+                    "more than " + settings.maxFramesPerSecond() + " frames per second; frame dropped", request.ref());
             return;
         }
         try {
             connection.send(handle(request));
         } catch (MessageRejectedException e) {
-            connection.send(ServerFrames.error(e.code(), e.getMessage(), request.ref()));
+            sendError(e.code(), e.getMessage(), request.ref());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", e);
-            connection.send(ServerFrames.error(ErrorCode.INTERNAL, "server error", request.ref()));
+            sendError(ErrorCode.INTERNAL, "server error", request.ref());
         }
     }
 
@@ -119,13 +128,14 @@ public class SocketEndpoint {
     public void binary(ByteBuffer data) {
         if (connection != null) {
             connection.heard();
-            connection.send(ServerFrames.error(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null));
+            sendError(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null);
         }
     }
 
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (connection != null) {
+            metrics.connectionClosed(reason.getCloseCode().getCode());
             connections.remove(connection);
             connection.close(reason); // drops its queue
             LOG.fine(() -> "Closed " + session.getId() + ": " + reason);
@@ -136,6 +146,11 @@ public class SocketEndpoint {
     public void error(Session session, Throwable failure) {
         // Peers vanishing and oversized frames are the clients' business, not the operator's.
         LOG.log(Level.FINE, "Connection " + session.getId() + " failed", failure);
+    }
+
+    private void sendError(ErrorCode code, String text, JsonValue ref) {
+        metrics.error(code);
+        connection.send(ServerFrames.error(code, text, ref));
     }
 
     private String handle(ClientRequest request) {

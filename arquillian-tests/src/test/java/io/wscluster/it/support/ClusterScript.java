@@ -19,12 +19,19 @@ public final class ClusterScript {
     private final int httpPort;
     private final int hazelcastPort;
     private final int jgroupsPort;
+    private final String javaOptions;
 
     public ClusterScript(String name, int httpPort, int hazelcastPort, int jgroupsPort) {
+        this(name, httpPort, hazelcastPort, jgroupsPort, "");
+    }
+
+    /** @param javaOptions extra JVM options for every node (WSCLUSTER_JAVA_OPTS), e.g. configuration keys */
+    public ClusterScript(String name, int httpPort, int hazelcastPort, int jgroupsPort, String javaOptions) {
         this.runDir = Path.of("target", name).toAbsolutePath();
         this.httpPort = httpPort;
         this.hazelcastPort = hazelcastPort;
         this.jgroupsPort = jgroupsPort;
+        this.javaOptions = javaOptions;
     }
 
     /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero. */
@@ -62,6 +69,7 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_HTTP_PORT", Integer.toString(httpPort));
         builder.environment().put("WSCLUSTER_HZ_PORT", Integer.toString(hazelcastPort));
         builder.environment().put("WSCLUSTER_JGROUPS_PORT", Integer.toString(jgroupsPort));
+        builder.environment().put("WSCLUSTER_JAVA_OPTS", javaOptions);
         Process process = builder.start();
         // The script bounds its own waits (WSCLUSTER_READY_TIMEOUT); this bounds the test.
         if (!process.waitFor(300, TimeUnit.SECONDS)) {
