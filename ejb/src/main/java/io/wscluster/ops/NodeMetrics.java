@@ -4,6 +4,7 @@ import io.wscluster.broadcast.Origin;
 import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.protocol.ErrorCode;
 import io.wscluster.registry.LocalLoad;
+import io.wscluster.registry.NodeRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,6 +40,9 @@ public class NodeMetrics {
     @Inject
     ClusterCaches caches;
 
+    @Inject
+    NodeRegistry nodes;
+
     private final Map<Origin, Counter> published = new EnumMap<>(Origin.class);
     private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
     private Counter delivered;
@@ -64,6 +68,8 @@ public class NodeMetrics {
         registry.gauge(meta("wscluster.channels", "Channels with subscribers on this node"), load::activeChannels);
         registry.gauge(meta("wscluster.outbound.queued", "Frames waiting in this node's outbound queues"), load::queuedFrames);
         registry.gauge(meta("wscluster.cluster.size", "Members of the cluster view as this node sees it"), () -> caches.members().size());
+        registry.gauge(meta("wscluster.node.ready", "1 while this node is READY (accepting clients), else 0"),
+                () -> nodes.localState().acceptsClients() ? 1 : 0);
     }
 
     /** A message was accepted for publishing on this node. */
