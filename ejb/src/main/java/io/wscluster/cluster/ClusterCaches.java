@@ -2,6 +2,7 @@ package io.wscluster.cluster;
 
 import io.wscluster.affinity.UserAffinity;
 import io.wscluster.channel.ChannelSettings;
+import io.wscluster.ops.MetricsSnapshot;
 import io.wscluster.registry.NodeIdentity;
 import io.wscluster.registry.NodeInfo;
 import jakarta.annotation.PreDestroy;
@@ -69,7 +70,7 @@ public class ClusterCaches {
         long start = System.nanoTime();
         DefaultCacheManager started = new DefaultCacheManager(holder, true);
         started.addListener(new ViewListener());
-        for (String cache : List.of("nodes", "affinity", "settings")) {
+        for (String cache : List.of("nodes", "affinity", "settings", "history")) {
             started.getCache(cache); // start each now, so state transfer happens during start-up
         }
         manager = started;
@@ -104,6 +105,10 @@ public class ClusterCaches {
 
     public Cache<String, ChannelSettings> settings() {
         return running().getCache("settings");
+    }
+
+    public Cache<String, MetricsSnapshot> history() {
+        return running().getCache("history");
     }
 
     /** The node ids in the current view; empty before start. */

@@ -43,6 +43,9 @@ public class NodeMetrics {
     @Inject
     NodeRegistry nodes;
 
+    @Inject
+    ScaleAdvisor scale;
+
     private final Map<Origin, Counter> published = new EnumMap<>(Origin.class);
     private final Map<String, Counter> byKey = new ConcurrentHashMap<>();
     private Counter delivered;
@@ -68,6 +71,8 @@ public class NodeMetrics {
         registry.gauge(meta("wscluster.channels", "Channels with subscribers on this node"), load::activeChannels);
         registry.gauge(meta("wscluster.outbound.queued", "Frames waiting in this node's outbound queues"), load::queuedFrames);
         registry.gauge(meta("wscluster.cluster.size", "Members of the cluster view as this node sees it"), () -> caches.members().size());
+        registry.gauge(meta("wscluster.scale.desired.nodes", "Nodes the current connections want (wscluster.scale.*)"),
+                () -> scale.advice().desiredNodes());
         registry.gauge(meta("wscluster.node.ready", "1 while this node is READY (accepting clients), else 0"),
                 () -> nodes.localState().acceptsClients() ? 1 : 0);
     }

@@ -1,5 +1,7 @@
 package io.wscluster.registry;
 
+import java.util.List;
+
 /** What this node carries right now; the web module's connection registry provides it. */
 public interface LocalLoad {
 
@@ -12,4 +14,7 @@ public interface LocalLoad {
 
     /** Frames waiting in outbound queues. */
     long queuedFrames();
+
+    /** The {@code limit} channels with the most subscribers here. */
+    List<ChannelCount> topChannels(int limit);
 }

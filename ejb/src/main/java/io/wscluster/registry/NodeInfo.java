@@ -1,5 +1,6 @@
 package io.wscluster.registry;
 
+import java.util.List;
 import org.infinispan.protostream.annotations.ProtoField;
 
 /**
@@ -7,6 +8,7 @@ import org.infinispan.protostream.annotations.ProtoField;
  *
  * @param latencyMicros recent mean publish-to-deliver latency of messages from other nodes, microseconds
  * @param weight relative capacity for weighted node selection
+ * @param channels the channels with the most subscribers on this node, with their counts
  */
 public record NodeInfo(
         @ProtoField(1) String id,
@@ -21,10 +23,11 @@ public record NodeInfo(
         @ProtoField(value = 10, defaultValue = "0") long startedAt,
         @ProtoField(value = 11, defaultValue = "0") long lastHeartbeat,
         @ProtoField(value = 12, defaultValue = "100") int weight,
-        @ProtoField(value = 13, defaultValue = "0") long latencyMicros) {
+        @ProtoField(value = 13, defaultValue = "0") long latencyMicros,
+        @ProtoField(14) List<ChannelCount> channels) {
 
     public NodeInfo withState(NodeState newState) {
         return new NodeInfo(id, name, httpUrl, wsUrl, newState, connections, subscriptions, publishedPerSecond,
-                deliveredPerSecond, startedAt, lastHeartbeat, weight, latencyMicros);
+                deliveredPerSecond, startedAt, lastHeartbeat, weight, latencyMicros, channels);
     }
 }

@@ -4,6 +4,7 @@ import io.wscluster.affinity.AffinityService;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.cluster.MembershipChange;
+import io.wscluster.ops.MetricsHistory;
 import io.wscluster.ops.NodeMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -35,6 +36,8 @@ public class NodeLifecycle {
 
     private static final Logger LOG = Logger.getLogger(NodeLifecycle.class.getName());
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** Channels each node reports in its registry entry, busiest first. */
+    private static final int TOP_CHANNELS = 20;
 
     @Inject
     ClusterCaches caches;
@@ -53,6 +56,9 @@ public class NodeLifecycle {
 
     @Inject
     AffinityService affinity;
+
+    @Inject
+    MetricsHistory history;
 
     @Resource
     TimerService timers;
@@ -137,7 +143,9 @@ public class NodeLifecycle {
             return;
         }
         try {
-            write(snapshot());
+            NodeInfo info = snapshot();
+            write(info);
+            history.offer(info);
             if (caches.isCoordinator()) {
                 removeStaleNodes();
             }
@@ -217,7 +225,8 @@ public class NodeLifecycle {
         long latencyMicros = arrivals == 0 ? 0 : (latency[0] - lastLatency[0]) / arrivals;
         NodeInfo info = new NodeInfo(node.id(), node.id(), url.orElse(""), url.map(u -> u.replaceFirst("^http", "ws") + "/ws").orElse(""),
                 state, load.connections(), load.subscriptions(), (published - lastPublished) / seconds,
-                (delivered - lastDelivered) / seconds, startedAt, System.currentTimeMillis(), weight, latencyMicros);
+                (delivered - lastDelivered) / seconds, startedAt, System.currentTimeMillis(), weight, latencyMicros,
+                load.topChannels(TOP_CHANNELS));
         lastBeatNanos = now;
         lastPublished = published;
         lastDelivered = delivered;

@@ -4,6 +4,7 @@ import io.wscluster.broadcast.Message;
 import io.wscluster.broadcast.MessagePublisher;
 import io.wscluster.broadcast.Origin;
 import io.wscluster.broadcast.RequestBodies;
+import io.wscluster.registry.NodeRegistry;
 import io.wscluster.socket.ConnectionRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code /api/channels}: which channels exist and are in use, and publishing to one. */
 @Path("channels")
@@ -37,7 +40,13 @@ public class ChannelResource {
     @Inject
     MessagePublisher publisher;
 
-    /** The configured names and patterns, and the channels with subscribers on this node. */
+    @Inject
+    NodeRegistry registry;
+
+    /**
+     * The cluster's channel names and patterns; the channels with subscribers on this node; and across the
+     * cluster, the busiest channels as every node reported them in its last heartbeat.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
@@ -46,7 +55,11 @@ public class ChannelResource {
         JsonArrayBuilder active = Json.createArrayBuilder();
         connections.localSubscriberCounts().forEach((name, count) ->
                 active.add(Json.createObjectBuilder().add("name", name).add("localSubscribers", count)));
-        return Json.createObjectBuilder().add("configured", configured).add("active", active).build();
+        Map<String, Integer> cluster = new TreeMap<>();
+        registry.nodes().forEach(n -> n.channels().forEach(c -> cluster.merge(c.name(), c.subscribers(), Integer::sum)));
+        JsonArrayBuilder clusterWide = Json.createArrayBuilder();
+        cluster.forEach((name, count) -> clusterWide.add(Json.createObjectBuilder().add("name", name).add("subscribers", count)));
+        return Json.createObjectBuilder().add("configured", configured).add("active", active).add("cluster", clusterWide).build();
     }
 
     /** Publishes the JSON body to the channel; 202 with the message id. */

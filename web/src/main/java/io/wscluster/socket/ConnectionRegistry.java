@@ -5,11 +5,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import io.wscluster.affinity.AffinityService;
+import io.wscluster.registry.ChannelCount;
 import io.wscluster.registry.LocalLoad;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -132,6 +135,14 @@ public class ConnectionRegistry implements LocalLoad {
             queued += connection.queuedFrames();
         }
         return queued;
+    }
+
+    @Override
+    public List<ChannelCount> topChannels(int limit) {
+        return byChannel.entrySet().stream()
+                .map(e -> new ChannelCount(e.getKey(), e.getValue().size()))
+                .sorted(Comparator.comparingInt(ChannelCount::subscribers).reversed().thenComparing(ChannelCount::name))
+                .limit(limit).toList();
     }
 
     /** Active channels on this node with their local subscriber counts. */
