@@ -16,6 +16,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -60,6 +61,14 @@ public class NodeLifecycle {
     @Inject
     MetricsHistory history;
 
+    @Inject
+    Event<Draining> drainings;
+
+    /** How long a drain may take before the node exits with clients still connected. */
+    @Inject
+    @ConfigProperty(name = "wscluster.drain.deadline-ms", defaultValue = "30000")
+    long drainDeadlineMillis;
+
     @Resource
     TimerService timers;
 
@@ -82,6 +91,7 @@ public class NodeLifecycle {
     int weight;
 
     private volatile NodeState state = NodeState.STARTING;
+    private volatile boolean stopping;
     private volatile long lastTimerRunMillis = System.currentTimeMillis();
     private final long startedAt = System.currentTimeMillis();
     private long lastPublished;
@@ -109,6 +119,7 @@ public class NodeLifecycle {
 
     @PreDestroy
     void stop() {
+        stopping = true;
         state = NodeState.DRAINING;
         try {
             if (caches.isRunning()) {
@@ -123,7 +134,7 @@ public class NodeLifecycle {
     @Timeout
     void heartbeat() {
         lastTimerRunMillis = System.currentTimeMillis();
-        if (state == NodeState.DRAINING) {
+        if (stopping) {
             return;
         }
         if (state == NodeState.DISCONNECTED) {
@@ -172,6 +183,35 @@ public class NodeLifecycle {
 
     public NodeState state() {
         return state;
+    }
+
+    /**
+     * Starts draining: the node goes DRAINING (readiness DOWN, no new clients) and its clients are moved
+     * away (observers of {@link Draining}); it exits once they are gone or the deadline passes.
+     *
+     * @return false if it was draining already
+     */
+    public synchronized boolean drain() {
+        if (state == NodeState.DRAINING) {
+            return false;
+        }
+        state = NodeState.DRAINING;
+        try {
+            write(snapshot());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not publish the DRAINING state; draining anyway", e);
+        }
+        LOG.info(() -> "Node " + node.id() + " is DRAINING");
+        drainings.fire(new Draining(System.currentTimeMillis() + drainDeadlineMillis));
+        return true;
+    }
+
+    /** The clients are gone (or the deadline passed): stop the process, which deregisters the node on the way out. */
+    public void drained() {
+        LOG.info(() -> "Node " + node.id() + " drained; exiting");
+        // Not on the caller's thread: exit waits for shutdown hooks, which wait for application threads.
+        Thread exit = new Thread(() -> System.exit(0), "wscluster-drained-exit");
+        exit.start();
     }
 
     /** How long ago the heartbeat timer last ran: a stuck timer means a node that no longer keeps its registration. */

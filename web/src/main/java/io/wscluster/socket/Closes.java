@@ -13,6 +13,9 @@ final class Closes {
     /** The client did not read fast enough: its outbound queue overflowed or a send timed out. */
     static final CloseCode SLOW_CONSUMER = CloseCodes.getCloseCode(4001);
 
+    /** The node is draining: reconnect, to another node (the load balancer no longer sends clients here). */
+    static final CloseCode DRAINING = CloseCodes.SERVICE_RESTART;
+
     /** The client sent nothing for wscluster.session.idle-timeout-ms. */
     static final CloseCode IDLE_TIMEOUT = CloseCodes.getCloseCode(4002);
 

@@ -105,6 +105,11 @@ public class ConnectionRegistry implements LocalLoad {
         }
     }
 
+    /** A copy of the open connections, for walking them while they close. */
+    List<Connection> snapshot() {
+        return List.copyOf(all);
+    }
+
     Set<Connection> subscribersOf(String channel) {
         return byChannel.getOrDefault(channel, Set.of());
     }
