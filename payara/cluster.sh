@@ -30,7 +30,14 @@ node_dirs() { ls -d "$run"/node-* 2>/dev/null | sort -V || true; }
 
 alive() { [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
 
-ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
+# A plain HTTP GET to 127.0.0.1 in bash itself (no curl needed): prints the response, status line first.
+http_get() { # port path
+    timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$2" >&3
+        cat <&3' _ "$1" "$2" 2>/dev/null
+}
+
+ready() { http_get "$1" /health/ready | head -n 1 | grep -q ' 200 '; }
 
 start_node() { # index count
     local i=$1 count=$2
@@ -74,7 +81,7 @@ wait_ready() { # dir
 }
 
 ready_nodes() { # http port: how many READY nodes that node's registry lists
-    curl -fs --max-time 2 "http://127.0.0.1:$1/api/cluster/nodes" | grep -o '"state":"READY"' | wc -l
+    http_get "$1" /api/cluster/nodes | grep -o '"state":"READY"' | wc -l
 }
 
 up() {
@@ -82,7 +89,6 @@ up() {
     [[ $count =~ ^[1-9][0-9]?$ ]] || die "node count must be 1-99"
     [ -f "$micro" ] && [ -f "$war" ] || die "run ./mvnw -DskipTests package first"
     [ -z "$(node_dirs)" ] || die "a cluster is already laid out in $run; run 'down' first"
-    command -v curl >/dev/null || die "curl is required"
     for ((i = 1; i <= count; i++)); do
         if ready $((http_base + i - 1)); then die "port $((http_base + i - 1)) is already serving"; fi
     done
