@@ -1,0 +1,217 @@
+// wscluster JavaScript client: an ES module with no dependencies and no build step, for browsers and
+// Node (20+: pass `WebSocket` from a library, or run with --experimental-websocket; 22+ has it built in).
+// Served by every node at /client/wscluster.js.
+//
+//   import { WsclusterClient } from '/client/wscluster.js';
+//   const client = new WsclusterClient({ urls: ['wss://chat.example.com/ws'], user: 'alice' });
+//   client.on('message', (m) => console.log(m.channel, m.data));
+//   client.on('state', (s) => console.log('now', s));
+//   client.connect();
+//   await client.subscribe('news');
+//   const id = await client.publish('news', { text: 'hi' });
+//
+// It detects dead connections with ping/pong, reconnects with exponential backoff and jitter (trying the
+// next URL each time), and resubscribes to every channel after a reconnect. See PROTOCOL.md for the frames.
+
+const DEFAULTS = {
+    heartbeatMs: 25_000,      // ping this often; the server closes connections silent for 120 s
+    pongTimeoutMs: 10_000,    // no pong within this: the connection is dead, reconnect
+    requestTimeoutMs: 10_000, // a request with no reply within this is rejected
+    initialBackoffMs: 250,
+    maxBackoffMs: 10_000,
+    backoffFactor: 2,
+    jitter: 0.5,              // each delay is reduced by up to this fraction at random, so clients spread out
+};
+
+/** Close codes after which reconnecting cannot help. */
+const FATAL_CLOSES = new Set([1008]);
+
+export class WsclusterClient {
+    /**
+     * @param {object} options urls (array of ws:// or wss:// endpoint URLs, tried in turn), user, and
+     *   optionally WebSocket (an implementation; defaults to the global one) and the timing fields of DEFAULTS.
+     */
+    constructor(options) {
+        this.options = { ...DEFAULTS, ...options };
+        if (!this.options.urls?.length || !this.options.user) {
+            throw new Error('urls and user are required');
+        }
+        this.WebSocketImpl = options.WebSocket || globalThis.WebSocket;
+        if (!this.WebSocketImpl) {
+            throw new Error('no WebSocket implementation: pass options.WebSocket');
+        }
+        this.listeners = new Map();
+        this.channels = new Set();       // what to resubscribe after a reconnect
+        this.pending = new Map();        // request id -> { resolve, reject, timer }
+        this.nextId = 1;
+        this.urlIndex = 0;
+        this.attempt = 0;
+        this.state = 'idle';
+        this.closedByUser = false;
+    }
+
+    /** @param {'message'|'state'|'error'|'reconnect'} event */
+    on(event, listener) {
+        if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+        this.listeners.get(event).add(listener);
+        return () => this.listeners.get(event).delete(listener);
+    }
+
+    connect() {
+        this.closedByUser = false;
+        this.#open();
+        return this;
+    }
+
+    /** Resolves once the server confirmed; rejects with the server's error ({code, message}). */
+    subscribe(channel) {
+        this.channels.add(channel);
+        return this.#request({ type: 'subscribe', channel }).catch((e) => {
+            this.channels.delete(channel);
+            throw e;
+        });
+    }
+
+    unsubscribe(channel) {
+        this.channels.delete(channel);
+        return this.#request({ type: 'unsubscribe', channel });
+    }
+
+    /** Resolves with the message id; options.priority may be 'high'. */
+    async publish(channel, data, options = {}) {
+        const frame = { type: 'publish', channel, data };
+        if (options.priority) frame.priority = options.priority;
+        return (await this.#request(frame)).messageId;
+    }
+
+    close() {
+        this.closedByUser = true;
+        clearTimeout(this.reconnectTimer);
+        this.#stopHeartbeat();
+        this.socket?.close(1000, 'client closed');
+        this.#setState('closed');
+    }
+
+    // --- internals ---
+
+    #emit(event, value) {
+        for (const listener of this.listeners.get(event) || []) {
+            try { listener(value); } catch (e) { console.error('wscluster listener failed', e); }
+        }
+    }
+
+    #setState(state) {
+        if (this.state !== state) {
+            this.state = state;
+            this.#emit('state', state);
+        }
+    }
+
+    #open() {
+        const base = this.options.urls[this.urlIndex % this.options.urls.length];
+        const url = `${base}${base.includes('?') ? '&' : '?'}user=${encodeURIComponent(this.options.user)}`;
+        this.#setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
+        const socket = new this.WebSocketImpl(url);
+        this.socket = socket;
+        socket.onopen = () => {
+            this.attempt = 0;
+            this.#setState('open');
+            this.#startHeartbeat();
+            // Resubscribe everything; a failure here is reported, not fatal.
+            for (const channel of this.channels) {
+                this.#request({ type: 'subscribe', channel }).catch((e) => this.#emit('error', e));
+            }
+        };
+        socket.onmessage = (event) => this.#onFrame(event.data);
+        socket.onclose = (event) => this.#onClose(socket, event.code, event.reason);
+        socket.onerror = () => { /* a close event follows */ };
+    }
+
+    #onFrame(text) {
+        let frame;
+        try { frame = JSON.parse(text); } catch { return; }
+        if (frame.type === 'message') {
+            this.#emit('message', frame);
+            return;
+        }
+        const id = frame.type === 'error' ? frame.ref : frame.id;
+        const waiting = id !== undefined && this.pending.get(id);
+        if (waiting) {
+            this.pending.delete(id);
+            clearTimeout(waiting.timer);
+            frame.type === 'error' ? waiting.reject(frame) : waiting.resolve(frame);
+        } else if (frame.type === 'error') {
+            this.#emit('error', frame);
+        }
+    }
+
+    #onClose(socket, code, reason) {
+        if (socket !== this.socket) return; // an older socket we already gave up on
+        this.socket = null;
+        this.#stopHeartbeat();
+        for (const [, waiting] of this.pending) {
+            clearTimeout(waiting.timer);
+            waiting.reject({ code: 'DISCONNECTED', message: `connection closed (${code})` });
+        }
+        this.pending.clear();
+        if (this.closedByUser) return;
+        if (FATAL_CLOSES.has(code)) {
+            this.#setState('closed');
+            this.#emit('error', { code: 'CLOSED', message: `server refused the connection: ${code} ${reason}` });
+            return;
+        }
+        const o = this.options;
+        const delay = Math.min(o.maxBackoffMs, o.initialBackoffMs * o.backoffFactor ** this.attempt) * (1 - o.jitter * Math.random());
+        this.attempt++;
+        this.urlIndex++;
+        this.#setState('reconnecting');
+        this.#emit('reconnect', { code, reason, delayMs: Math.round(delay), attempt: this.attempt });
+        this.reconnectTimer = setTimeout(() => this.#open(), delay);
+    }
+
+    #request(frame, timeoutMs = this.options.requestTimeoutMs) {
+        return new Promise((resolve, reject) => {
+            if (!this.socket || this.socket.readyState !== 1) {
+                // Subscriptions are remembered and sent on (re)connect; other requests need a connection.
+                if (frame.type === 'subscribe') {
+                    this.#whenOpen().then(() => this.#request(frame)).then(resolve, reject);
+                } else {
+                    reject({ code: 'DISCONNECTED', message: 'not connected' });
+                }
+                return;
+            }
+            const id = this.nextId++;
+            const timer = setTimeout(() => {
+                this.pending.delete(id);
+                reject({ code: 'TIMEOUT', message: `no reply to ${frame.type} within ${timeoutMs} ms` });
+            }, timeoutMs);
+            this.pending.set(id, { resolve, reject, timer });
+            this.socket.send(JSON.stringify({ ...frame, id }));
+        });
+    }
+
+    #whenOpen() {
+        return new Promise((resolve) => {
+            const off = this.on('state', (s) => { if (s === 'open') { off(); resolve(); } });
+        });
+    }
+
+    #startHeartbeat() {
+        this.#stopHeartbeat();
+        this.heartbeat = setInterval(() => {
+            const socket = this.socket;
+            this.#request({ type: 'ping' }, this.options.pongTimeoutMs).catch((e) => {
+                // No pong in time: the connection is dead even if the socket does not know it yet.
+                // Give up on it now; a close handshake with a dead peer could take minutes.
+                if (e.code === 'TIMEOUT' && socket === this.socket) {
+                    try { socket.close(4000, 'no pong'); } catch { /* already closing */ }
+                    this.#onClose(socket, 4000, 'no pong');
+                }
+            });
+        }, this.options.heartbeatMs);
+    }
+
+    #stopHeartbeat() {
+        clearInterval(this.heartbeat);
+    }
+}
