@@ -17,9 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard in a real browser (headless Debian Chromium, driven by playwright-core) against a
- * two-node cluster from cluster.sh: it lists both nodes READY and its numbers move while traffic
- * flows. The screenshot is kept at arquillian-tests/target/dashboard.png.
+ * The pages in a real browser (headless Debian Chromium, driven by playwright-core) against a two-node
+ * cluster from cluster.sh: the dashboard lists both nodes READY and its numbers move while traffic
+ * flows; the demo page subscribes, publishes and shows messages from either node. Screenshots are
+ * kept at arquillian-tests/target/dashboard.png and demo.png.
  */
 class DashboardIT {
 
@@ -63,6 +64,18 @@ class DashboardIT {
                     "traffic flowed through the cluster");
             assertTrue(new File(SCREENSHOT.toString()).length() > 10_000, "a screenshot was saved");
         }
+    }
+
+    @Test
+    void theDemoPageSubscribesPublishesAndShowsMessagesFromAnyNode() throws Exception {
+        Path log = Path.of("target", "demo-check.log").toAbsolutePath();
+        Process check = new ProcessBuilder("node", "demo-check.mjs", "http://127.0.0.1:18380", "http://127.0.0.1:18381",
+                Path.of("target", "demo.png").toAbsolutePath().toString())
+                .directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(check.waitFor(120, TimeUnit.SECONDS), "the demo check did not finish");
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertEquals(0, check.exitValue(), output);
     }
 
     private static void run(List<String> command, int seconds) throws Exception {
