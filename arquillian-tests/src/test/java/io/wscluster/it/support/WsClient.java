@@ -25,12 +25,14 @@ import java.util.function.Predicate;
 public final class WsClient implements AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String REGISTERED_ID = "__registered";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     // Frames not yet matched by an await, and every frame received; guarded by this.
     private final List<JsonObject> pending = new ArrayList<>();
     private final List<JsonObject> seen = new ArrayList<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final CompletableFuture<Void> registered = new CompletableFuture<>();
     private final boolean reading;
     private WebSocket socket;
     private volatile String closeReason;
@@ -53,7 +55,25 @@ public final class WsClient implements AutoCloseable {
         WsClient client = new WsClient(reading);
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client.listener())
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        if (reading) {
+            client.awaitRegistered();
+        }
         return client;
+    }
+
+    /**
+     * The handshake can complete before the server has registered the connection; one ping round trip
+     * proves it has, so a message addressed to this user right after connect() cannot be missed.
+     * Refused connections (closed by the server) return as soon as the close arrives.
+     */
+    private void awaitRegistered() {
+        try {
+            socket.sendText("{\"type\":\"ping\",\"id\":\"" + REGISTERED_ID + "\"}", true).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // closed by the server already: the close code tells the test why
+        }
+        CompletableFuture.anyOf(registered, closeCode).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .exceptionally(e -> null).join();
     }
 
     public WsClient send(String frame) {
@@ -179,6 +199,10 @@ public final class WsClient implements AutoCloseable {
                 if (last) {
                     JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
                     partial.setLength(0);
+                    if (REGISTERED_ID.equals(frame.getString("id", null))) {
+                        registered.complete(null); // the connect handshake of this helper, not a test frame
+                        return null;
+                    }
                     synchronized (WsClient.this) {
                         seen.add(frame);
                         pending.add(frame);
