@@ -3,7 +3,20 @@ package io.wscluster.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.wscluster.client.ClientMessage;
+import io.wscluster.client.ClientState;
+import io.wscluster.client.RequestFailedException;
+import io.wscluster.client.WsclusterClient;
+import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
+import io.wscluster.it.support.Node;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JavaScript client library, served by the WAR, run in Node against two nodes from cluster.sh:
- * subscribe, receive, publish, survive the drain of its node by reconnecting elsewhere and
- * resubscribing, unsubscribe.
+ * The client libraries against three nodes from cluster.sh: the JavaScript one (served by the WAR, run
+ * in Node) and the Java one each subscribe, receive, publish, survive the drain of their node by
+ * reconnecting elsewhere and resubscribing, and unsubscribe. The JS client lives on node 2, the Java
+ * client on node 3; each test drains its own.
  */
 class ClientLibraryIT {
 
@@ -27,12 +41,58 @@ class ClientLibraryIT {
 
     @BeforeAll
     static void up() throws Exception {
-        CLUSTER.run("up", "2");
+        CLUSTER.run("up", "3");
     }
 
     @AfterAll
     static void down() throws Exception {
         CLUSTER.run("down");
+    }
+
+    @Test
+    void theJavaClientReconnectsElsewhereAndResubscribesWhenItsNodeDrains() throws Exception {
+        List<ClientMessage> messages = new CopyOnWriteArrayList<>();
+        List<ClientState> states = new CopyOnWriteArrayList<>();
+        Node home = CLUSTER.node(3);
+        Node other = CLUSTER.node(1);
+        try (WsclusterClient client = WsclusterClient.builder()
+                .urls(List.of(URI.create("ws://127.0.0.1:18582/ws"), URI.create("ws://127.0.0.1:18580/ws")))
+                .user("javauser").backoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .heartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))
+                .onMessage(messages::add).onState(states::add).build()) {
+            client.connect();
+            client.subscribe("news").get(20, TimeUnit.SECONDS);
+            String own = client.publish("news", "{\"n\":1}").get(20, TimeUnit.SECONDS);
+            String viaRest = Node.json(other.postJson("/api/channels/news/messages", "{\"n\":2}")).getString("id");
+            Await.until(() -> received(messages, own) && received(messages, viaRest), () -> "messages " + messages);
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> client.subscribe("secret").get(20, TimeUnit.SECONDS));
+            assertEquals("UNKNOWN_CHANNEL", ((RequestFailedException) refused.getCause()).code());
+
+            long drainedAt = System.nanoTime();
+            assertEquals(202, home.postJson("/api/admin/drain", "").statusCode());
+            Await.until(() -> states.contains(ClientState.RECONNECTING) && states.get(states.size() - 1) == ClientState.OPEN,
+                    () -> "states " + states);
+            String[] afterReconnect = {null};
+            Await.until(() -> {
+                if (afterReconnect[0] != null && received(messages, afterReconnect[0])) {
+                    return true;
+                }
+                afterReconnect[0] = Node.json(other.postJson("/api/channels/news/messages", "{\"n\":3}")).getString("id");
+                return false;
+            }, () -> "no message after reconnecting; states " + states);
+            System.out.printf("java client: receiving again %d ms after its node began draining%n", (System.nanoTime() - drainedAt) / 1_000_000);
+
+            client.unsubscribe("news").get(20, TimeUnit.SECONDS);
+            client.subscribe("alerts").get(20, TimeUnit.SECONDS);
+            String notForUs = Node.json(other.postJson("/api/channels/news/messages", "5")).getString("id");
+            String marker = Node.json(other.postJson("/api/channels/alerts/messages", "6")).getString("id");
+            Await.until(() -> received(messages, marker), () -> "marker " + messages);
+            assertTrue(!received(messages, notForUs), "no news after unsubscribing");
+        }
+    }
+
+    private static boolean received(List<ClientMessage> messages, String id) {
+        return messages.stream().anyMatch(m -> id.equals(m.id()));
     }
 
     @Test

@@ -1,0 +1,397 @@
+package io.wscluster.client;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A wscluster client for JVM applications, on the JDK's WebSocket client. It detects dead connections
+ * with ping/pong, reconnects with exponential backoff and jitter (trying the next URL each time), and
+ * resubscribes to its channels after a reconnect. All state changes run on one thread of its own, so
+ * callbacks never race each other; keep them short.
+ *
+ * <pre>
+ * WsclusterClient client = WsclusterClient.builder().urls(List.of(URI.create("ws://127.0.0.1:8080/ws")))
+ *         .user("alice").onMessage(m -&gt; System.out.println(m.data())).build();
+ * client.connect();
+ * client.subscribe("news").join();
+ * String id = client.publish("news", "{\"text\":\"hi\"}").join();
+ * </pre>
+ */
+public final class WsclusterClient implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WsclusterClient.class.getName());
+    /** Close codes after which reconnecting cannot help. */
+    private static final Set<Integer> FATAL_CLOSES = Set.of(1008);
+
+    private final List<URI> urls;
+    private final String user;
+    private final Duration heartbeat;
+    private final Duration pongTimeout;
+    private final Duration requestTimeout;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Consumer<ClientMessage> onMessage;
+    private final Consumer<ClientState> onState;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "wscluster-client");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    // Owned by the loop thread.
+    private final Set<String> channels = new LinkedHashSet<>();
+    private final Map<Long, Pending> pending = new HashMap<>();
+    /** Subscriptions asked for while disconnected: completed by the resubscription on (re)connect. */
+    private final Map<String, CompletableFuture<Void>> awaitingOpen = new HashMap<>();
+    private long nextId = 1;
+    private int urlIndex;
+    private int attempt;
+    private WebSocket socket;
+    private ScheduledFuture<?> heartbeatTask;
+    private volatile ClientState state = ClientState.IDLE;
+    private volatile boolean closedByUser;
+
+    private record Pending(CompletableFuture<JsonObject> reply, ScheduledFuture<?> timeout) {
+    }
+
+    private WsclusterClient(Builder b) {
+        this.urls = List.copyOf(b.urls);
+        this.user = b.user;
+        this.heartbeat = b.heartbeat;
+        this.pongTimeout = b.pongTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.onMessage = b.onMessage;
+        this.onState = b.onState;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ClientState state() {
+        return state;
+    }
+
+    public void connect() {
+        closedByUser = false;
+        loop.execute(this::open);
+    }
+
+    /** Completes once the server confirmed; fails with {@link RequestFailedException}. Remembered for reconnects. */
+    public CompletableFuture<Void> subscribe(String channel) {
+        return onLoop(() -> {
+            channels.add(channel);
+            if (socket == null) {
+                return awaitingOpen.computeIfAbsent(channel, c -> new CompletableFuture<>());
+            }
+            return request(Json.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            loop.execute(() -> channels.remove(channel));
+                        }
+                    }).thenApply(reply -> (Void) null);
+        });
+    }
+
+    public CompletableFuture<Void> unsubscribe(String channel) {
+        return onLoop(() -> {
+            channels.remove(channel);
+            return request(Json.createObjectBuilder().add("type", "unsubscribe").add("channel", channel), requestTimeout)
+                    .thenApply(reply -> (Void) null);
+        });
+    }
+
+    /** Publishes JSON text; completes with the message id. */
+    public CompletableFuture<String> publish(String channel, String jsonData) {
+        JsonValue data = Json.createReader(new StringReader(jsonData)).readValue();
+        return onLoop(() -> request(Json.createObjectBuilder().add("type", "publish").add("channel", channel).add("data", data),
+                requestTimeout).thenApply(reply -> reply.getString("messageId")));
+    }
+
+    @Override
+    public void close() {
+        closedByUser = true;
+        loop.execute(() -> {
+            stopHeartbeat();
+            if (socket != null) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "client closed").exceptionally(e -> null);
+            }
+            setState(ClientState.CLOSED);
+            loop.shutdown();
+        });
+    }
+
+    // --- on the loop thread ---
+
+    private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> action) {
+        return CompletableFuture.supplyAsync(action, loop).thenCompose(f -> f);
+    }
+
+    private void open() {
+        if (closedByUser) {
+            return;
+        }
+        URI base = urls.get(urlIndex % urls.size());
+        URI uri = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+        setState(attempt == 0 ? ClientState.CONNECTING : ClientState.RECONNECTING);
+        http.newWebSocketBuilder().connectTimeout(requestTimeout).buildAsync(uri, new Listener())
+                .whenComplete((opened, failure) -> loop.execute(() -> {
+                    if (failure != null) {
+                        LOG.log(Level.FINE, "Connecting to " + base + " failed", failure);
+                        scheduleReconnect();
+                    } else {
+                        onOpen(opened);
+                    }
+                }));
+    }
+
+    private void onOpen(WebSocket opened) {
+        if (closedByUser) {
+            opened.abort();
+            return;
+        }
+        socket = opened;
+        attempt = 0;
+        setState(ClientState.OPEN);
+        startHeartbeat();
+        for (String channel : channels) {
+            CompletableFuture<Void> caller = awaitingOpen.remove(channel);
+            request(Json.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
+                    .whenComplete((reply, failure) -> {
+                        if (failure != null) {
+                            LOG.log(Level.WARNING, "Subscribing to " + channel + " failed", failure);
+                            loop.execute(() -> channels.remove(channel));
+                        }
+                        if (caller != null) {
+                            if (failure != null) {
+                                caller.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                                        ? failure.getCause() : failure);
+                            } else {
+                                caller.complete(null);
+                            }
+                        }
+                    });
+        }
+    }
+
+    private void onClosed(WebSocket closed, int code) {
+        if (closed != socket) {
+            return; // one we already gave up on
+        }
+        socket = null;
+        stopHeartbeat();
+        pending.values().forEach(p -> {
+            p.timeout().cancel(false);
+            p.reply().completeExceptionally(new RequestFailedException("DISCONNECTED", "connection closed (" + code + ")"));
+        });
+        pending.clear();
+        if (closedByUser) {
+            return;
+        }
+        if (FATAL_CLOSES.contains(code)) {
+            setState(ClientState.CLOSED);
+            return;
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        long ceiling = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
+        long delay = (long) (ceiling * (1 - 0.5 * ThreadLocalRandom.current().nextDouble())); // jitter spreads clients out
+        attempt++;
+        urlIndex++;
+        setState(ClientState.RECONNECTING);
+        loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<JsonObject> request(JsonObjectBuilder frame, Duration timeout) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        if (socket == null) {
+            reply.completeExceptionally(new RequestFailedException("DISCONNECTED", "not connected"));
+            return reply;
+        }
+        long id = nextId++;
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            if (pending.remove(id) != null) {
+                reply.completeExceptionally(new RequestFailedException("TIMEOUT", "no reply within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.put(id, new Pending(reply, timer));
+        socket.sendText(frame.add("id", id).build().toString(), true);
+        return reply;
+    }
+
+    private void onFrame(String text) {
+        JsonObject frame;
+        try {
+            frame = Json.createReader(new StringReader(text)).readObject();
+        } catch (RuntimeException e) {
+            return;
+        }
+        String type = frame.getString("type", "");
+        if (type.equals("message")) {
+            onMessage.accept(new ClientMessage(frame.getString("channel", null), frame.getString("to", null),
+                    frame.getString("id", null), frame.get("data").toString(), frame.getJsonNumber("ts").longValue()));
+            return;
+        }
+        JsonValue ref = frame.get(type.equals("error") ? "ref" : "id");
+        if (ref == null || ref.getValueType() != JsonValue.ValueType.NUMBER) {
+            return;
+        }
+        Pending waiting = pending.remove(frame.getJsonNumber(type.equals("error") ? "ref" : "id").longValue());
+        if (waiting != null) {
+            waiting.timeout().cancel(false);
+            if (type.equals("error")) {
+                waiting.reply().completeExceptionally(new RequestFailedException(frame.getString("code"), frame.getString("message", "")));
+            } else {
+                waiting.reply().complete(frame);
+            }
+        }
+    }
+
+    private void startHeartbeat() {
+        stopHeartbeat();
+        heartbeatTask = loop.scheduleAtFixedRate(() -> {
+            WebSocket pinged = socket;
+            request(Json.createObjectBuilder().add("type", "ping"), pongTimeout).exceptionally(e -> {
+                // No pong in time: give up on the socket now; a close handshake with a dead peer can take minutes.
+                if (e.getCause() instanceof RequestFailedException r && r.code().equals("TIMEOUT")) {
+                    loop.execute(() -> {
+                        if (pinged == socket && pinged != null) {
+                            pinged.abort();
+                            onClosed(pinged, 4000);
+                        }
+                    });
+                }
+                return null;
+            });
+        }, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stopHeartbeat() {
+        if (heartbeatTask != null) {
+            heartbeatTask.cancel(false);
+            heartbeatTask = null;
+        }
+    }
+
+    private void setState(ClientState next) {
+        if (state != next) {
+            state = next;
+            onState.accept(next);
+        }
+    }
+
+    /** The JDK's callbacks, handed to the loop thread. */
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                loop.execute(() -> onFrame(frame));
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            loop.execute(() -> onClosed(webSocket, statusCode));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            loop.execute(() -> onClosed(webSocket, 1006));
+        }
+    }
+
+    /** Settings for a client; defaults match the JavaScript client's. */
+    public static final class Builder {
+        private List<URI> urls;
+        private String user;
+        private Duration heartbeat = Duration.ofSeconds(25);
+        private Duration pongTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private Duration initialBackoff = Duration.ofMillis(250);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private Consumer<ClientMessage> onMessage = m -> { };
+        private Consumer<ClientState> onState = s -> { };
+
+        /** The endpoints ({@code ws://host:port/ws}), tried in turn on each reconnect. */
+        public Builder urls(List<URI> endpoints) {
+            this.urls = endpoints;
+            return this;
+        }
+
+        public Builder user(String id) {
+            this.user = id;
+            return this;
+        }
+
+        public Builder heartbeat(Duration interval, Duration timeout) {
+            this.heartbeat = interval;
+            this.pongTimeout = timeout;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        public Builder onMessage(Consumer<ClientMessage> listener) {
+            this.onMessage = listener;
+            return this;
+        }
+
+        public Builder onState(Consumer<ClientState> listener) {
+            this.onState = listener;
+            return this;
+        }
+
+        public WsclusterClient build() {
+            if (urls == null || urls.isEmpty() || user == null) {
+                throw new IllegalArgumentException("urls and user are required");
+            }
+            return new WsclusterClient(this);
+        }
+    }
+}
