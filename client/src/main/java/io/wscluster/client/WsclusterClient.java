@@ -99,7 +99,11 @@ public final class WsclusterClient implements AutoCloseable {
         return state;
     }
 
-    public void connect() {
+    /** Opens the connection; from then on the client keeps it open until {@link #close()}. */
+    public synchronized void connect() {
+        if (loop.isShutdown()) {
+            throw new IllegalStateException("closed");
+        }
         closedByUser = false;
         loop.execute(this::open);
     }
@@ -135,8 +139,12 @@ public final class WsclusterClient implements AutoCloseable {
                 requestTimeout).thenApply(reply -> reply.getString("messageId")));
     }
 
+    /** Closes the connection for good; a closed client does not reconnect. Calling it again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (loop.isShutdown()) {
+            return;
+        }
         closedByUser = true;
         loop.execute(() -> {
             stopHeartbeat();
