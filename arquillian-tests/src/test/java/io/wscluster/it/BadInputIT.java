@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wscluster.it.support.Metrics;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
 import jakarta.json.JsonObject;
@@ -138,6 +139,7 @@ class BadInputIT {
     void aClientThatStopsReadingIsClosedAsSlowConsumerWhileOthersGetEverything() {
         try (WsClient stalled = WsClient.connectWithoutReading(NODE, "stalled");
              WsClient healthy = WsClient.connect(NODE, "healthy").subscribe("room.slow")) {
+            Metrics before = Metrics.scrape(NODE);
             stalled.send("{\"type\":\"subscribe\",\"channel\":\"room.slow\"}");
             awaitLocalSubscribers("room.slow", 2);
             String payload = "\"" + "y".repeat(16_000) + "\"";
@@ -154,14 +156,14 @@ class BadInputIT {
             long delivered = healthy.seen().stream().filter(f -> "message".equals(f.getString("type"))).count();
             assertEquals(published, delivered, "the healthy subscriber lost nothing");
 
-            // The server closes with 4001, but the TCP connection only ends once the client has read
-            // what the kernel already buffered; the close frame itself may be lost behind it.
-            stalled.startReading();
-            int code = stalled.awaitEnd();
-            // 1006 and -1 are the client's ways of saying "ended without a close frame".
-            assertTrue(code == 4001 || code == 1006 || code == -1, "ended with " + code);
-            long stalledGot = stalled.seen().stream().filter(f -> "message".equals(f.getString("type"))).count();
-            assertTrue(stalledGot < published, "the stalled client was cut off: " + stalledGot + " of " + published);
+            // The server's own account: it closed the client with 4001 and discarded its queued frames.
+            // (Its TCP connection ends only when Grizzly's graceful close completes, which for a client
+            // that stopped reading is not bounded; README "Known limits".)
+            Metrics after = Metrics.scrape(NODE);
+            assertTrue(after.value("wscluster_messages_dropped_total{reason=\"slow-consumer\"}")
+                    > before.value("wscluster_messages_dropped_total{reason=\"slow-consumer\"}"), "frames dropped with the slow consumer");
+            assertTrue(after.value("wscluster_connections_closed_total{code=\"4001\"}")
+                    > before.value("wscluster_connections_closed_total{code=\"4001\"}"), "closed with 4001");
         }
     }
 

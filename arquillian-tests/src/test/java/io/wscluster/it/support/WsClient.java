@@ -46,7 +46,7 @@ public final class WsClient implements AutoCloseable {
         return open(node.wsUri(user), true);
     }
 
-    /** Connects as {@code user} but reads nothing until {@link #startReading()}: a stalled client. */
+    /** Connects as {@code user} but never reads: a stalled client. */
     public static WsClient connectWithoutReading(Node node, String user) {
         return open(node.wsUri(user), false);
     }
@@ -142,32 +142,12 @@ public final class WsClient implements AutoCloseable {
         return code;
     }
 
-    /**
-     * Waits until the connection has ended one way or another.
-     *
-     * @return the close code, or -1 if the connection ended without a close frame (TCP closed)
-     */
-    public int awaitEnd() {
-        try {
-            return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new AssertionError("connection still open after " + TIMEOUT);
-            }
-            return -1;
-        }
-    }
-
     public String closeReason() {
         return closeReason;
     }
 
     public boolean isClosed() {
         return closeCode.isDone();
-    }
-
-    public void startReading() {
-        socket.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -190,7 +170,7 @@ public final class WsClient implements AutoCloseable {
             public void onOpen(WebSocket webSocket) {
                 if (reading) {
                     webSocket.request(Long.MAX_VALUE);
-                } // else: no demand at all until startReading(), so the server's frames back up
+                } // else: no demand at all, so the server's frames back up
             }
 
             @Override
