@@ -2,18 +2,11 @@
 //   node dashboard-check.mjs BASE_URL SCREENSHOT NODE_ID[,NODE_ID...]
 // Waits (bounded) until every node is listed READY and the delivered rate moves while the caller
 // drives traffic, then saves a screenshot. Exit code 0 on success; prints what it saw either way.
-import { chromium } from 'playwright-core';
+import { checkPage } from './browser.mjs';
 
 const [base, screenshot, ids] = process.argv.slice(2);
 const nodes = ids.split(',');
-const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-});
-let ok = false;
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-try {
+await checkPage(screenshot, { width: 1400, height: 900 }, async (page) => {
     await page.goto(`${base}/dashboard/`);
     for (const id of nodes) {
         await page.waitForSelector(`#nodes tr[data-node="${id}"] .state.READY`, { timeout: 60_000 });
@@ -28,12 +21,4 @@ try {
     await page.waitForSelector('#chart-delivered polyline', { state: 'attached', timeout: 30_000 });
     await page.waitForSelector('#channels tr[data-channel="room.dash"]', { timeout: 30_000 });
     console.log('charts drawn, channel room.dash listed with', await page.textContent('#channels tr[data-channel="room.dash"] td.num'), 'subscriber(s)');
-    ok = true;
-} catch (e) {
-    console.log('FAILED:', e.message);
-} finally {
-    await page.screenshot({ path: screenshot, fullPage: true });
-    console.log('screenshot', screenshot);
-    await browser.close();
-}
-process.exit(ok ? 0 : 1);
+});

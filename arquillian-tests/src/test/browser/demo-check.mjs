@@ -1,17 +1,10 @@
 // Opens the demo page in headless Chromium: subscribe, publish, see the message in the list; and a
 // message published elsewhere (REST, the other node) shows up too.
 //   node demo-check.mjs DEMO_NODE_HTTP OTHER_NODE_HTTP SCREENSHOT
-import { chromium } from 'playwright-core';
+import { checkPage } from './browser.mjs';
 
 const [base, other, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-});
-let ok = false;
-const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
-try {
+await checkPage(screenshot, { width: 900, height: 600 }, async (page) => {
     await page.goto(`${base}/demo/?user=browser`);
     await page.waitForSelector('#state.open', { timeout: 30_000 });
     await page.fill('#subscribe input[name=channel]', 'chat.demo');
@@ -26,12 +19,4 @@ try {
     if (response.status !== 202) throw new Error(`publish on the other node: ${response.status}`);
     await page.waitForSelector('#messages li:has-text("hello from the other node")', { timeout: 15_000 });
     console.log('received a message published on the other node');
-    ok = true;
-} catch (e) {
-    console.log('FAILED:', e.message);
-} finally {
-    await page.screenshot({ path: screenshot, fullPage: true });
-    console.log('screenshot', screenshot);
-    await browser.close();
-}
-process.exit(ok ? 0 : 1);
+});

@@ -12,6 +12,7 @@ import io.wscluster.client.WsclusterClient;
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
+import io.wscluster.it.support.NodeScript;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,6 @@ class ClientLibraryIT {
 
     private static final ClusterScript CLUSTER = new ClusterScript("client-run", 18580, 16990, 17890,
             "-Dwscluster.drain.spread-ms=500");
-    private static final Path BROWSER_TESTS = Path.of("src", "test", "browser").toAbsolutePath();
     private static final Path LIBRARY = Path.of("..", "web", "src", "main", "webapp", "client", "wscluster.js").toAbsolutePath();
 
     @BeforeAll
@@ -105,13 +105,7 @@ class ClientLibraryIT {
 
     @Test
     void theClientReconnectsElsewhereAndResubscribesWhenItsNodeDrains() throws Exception {
-        Path log = Path.of("target", "client-check.log").toAbsolutePath();
-        Process check = new ProcessBuilder("node", "--experimental-websocket", "--no-warnings", "client-check.mjs",
-                "http://127.0.0.1:18580", "http://127.0.0.1:18581")
-                .directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(check.waitFor(120, TimeUnit.SECONDS), "the client check did not finish");
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(output);
-        assertEquals(0, check.exitValue(), output);
+        NodeScript.start("client-check", "--experimental-websocket", "--no-warnings", "client-check.mjs",
+                "http://127.0.0.1:18580", "http://127.0.0.1:18581").assertSucceeds(120);
     }
 }

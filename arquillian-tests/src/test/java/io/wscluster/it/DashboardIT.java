@@ -1,16 +1,13 @@
 package io.wscluster.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
+import io.wscluster.it.support.NodeScript;
 import io.wscluster.it.support.WsClient;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +23,11 @@ class DashboardIT {
 
     private static final ClusterScript CLUSTER = new ClusterScript("dashboard-run", 18380, 16970, 17870,
             "-Dwscluster.history.interval-ms=2000");
-    private static final Path BROWSER_TESTS = Path.of("src", "test", "browser").toAbsolutePath();
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png").toAbsolutePath();
 
     @BeforeAll
     static void up() throws Exception {
-        if (!Files.isDirectory(BROWSER_TESTS.resolve("node_modules/playwright-core"))) {
-            run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-        }
+        NodeScript.installDependencies();
         CLUSTER.run("up", "2");
     }
 
@@ -46,20 +40,16 @@ class DashboardIT {
     void theDashboardListsEveryNodeAndItsNumbersMoveWithTraffic() throws Exception {
         Node publisherNode = CLUSTER.node(1);
         try (WsClient subscriber = WsClient.connect(CLUSTER.node(2), "watcher").subscribe("room.dash")) {
-            Path log = Path.of("target", "dashboard-check.log").toAbsolutePath();
-            Process check = new ProcessBuilder("node", "dashboard-check.mjs", "http://127.0.0.1:18380", SCREENSHOT.toString(),
-                    "node-1,node-2").directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            NodeScript check = NodeScript.start("dashboard-check", "dashboard-check.mjs", "http://127.0.0.1:18380",
+                    SCREENSHOT.toString(), "node-1,node-2");
             // Traffic while the browser watches: bounded by the check's own timeouts and this deadline.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             int published = 0;
             while (check.isAlive() && System.nanoTime() < deadline) {
                 publisherNode.postJson("/api/channels/room.dash/messages", Integer.toString(published++));
-                check.waitFor(20, TimeUnit.MILLISECONDS);
+                check.waitFor(20);
             }
-            assertTrue(check.waitFor(10, TimeUnit.SECONDS), "the browser check did not finish");
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            System.out.println(output);
-            assertEquals(0, check.exitValue(), output);
+            check.assertSucceeds(10);
             assertTrue(published > 0 && subscriber.seen().stream().anyMatch(f -> "message".equals(f.getString("type"))),
                     "traffic flowed through the cluster");
             assertTrue(new File(SCREENSHOT.toString()).length() > 10_000, "a screenshot was saved");
@@ -68,20 +58,7 @@ class DashboardIT {
 
     @Test
     void theDemoPageSubscribesPublishesAndShowsMessagesFromAnyNode() throws Exception {
-        Path log = Path.of("target", "demo-check.log").toAbsolutePath();
-        Process check = new ProcessBuilder("node", "demo-check.mjs", "http://127.0.0.1:18380", "http://127.0.0.1:18381",
-                Path.of("target", "demo.png").toAbsolutePath().toString())
-                .directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(check.waitFor(120, TimeUnit.SECONDS), "the demo check did not finish");
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println(output);
-        assertEquals(0, check.exitValue(), output);
-    }
-
-    private static void run(List<String> command, int seconds) throws Exception {
-        Process process = new ProcessBuilder(command).directory(BROWSER_TESTS.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), command + " did not finish");
-        assertEquals(0, process.exitValue(), command + ":\n" + output);
+        NodeScript.start("demo-check", "demo-check.mjs", "http://127.0.0.1:18380", "http://127.0.0.1:18381",
+                Path.of("target", "demo.png").toAbsolutePath().toString()).assertSucceeds(120);
     }
 }

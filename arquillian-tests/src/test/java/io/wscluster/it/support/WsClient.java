@@ -146,10 +146,6 @@ public final class WsClient implements AutoCloseable {
         return closeReason;
     }
 
-    public boolean isClosed() {
-        return closeCode.isDone();
-    }
-
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
