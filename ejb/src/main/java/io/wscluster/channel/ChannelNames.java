@@ -1,5 +1,7 @@
 package io.wscluster.channel;
 
+import io.wscluster.broadcast.MessageRejectedException;
+import io.wscluster.protocol.ErrorCode;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +19,13 @@ public final class ChannelNames {
 
     public static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
+    }
+
+    /** @throws MessageRejectedException with INVALID_CHANNEL, naming the rule, for a malformed name */
+    public static void requireValid(String name) {
+        if (!isValid(name)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_CHANNEL, rule());
+        }
     }
 
     public static String rule() {

@@ -40,9 +40,7 @@ public class DefaultChannelCatalog implements ChannelCatalog {
 
     @Override
     public void requireKnown(String channel) {
-        if (!ChannelNames.isValid(channel)) {
-            throw new MessageRejectedException(ErrorCode.INVALID_CHANNEL, ChannelNames.rule());
-        }
+        ChannelNames.requireValid(channel);
         if (!allowList.allows(channel)) {
             throw new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, "no such channel: " + channel);
         }

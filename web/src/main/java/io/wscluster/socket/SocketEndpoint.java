@@ -178,9 +178,7 @@ public class SocketEndpoint {
 
     private String unsubscribe(ClientRequest request) {
         String channel = request.channel();
-        if (!ChannelNames.isValid(channel)) {
-            throw new MessageRejectedException(ErrorCode.INVALID_CHANNEL, ChannelNames.rule());
-        }
+        ChannelNames.requireValid(channel);
         connections.unsubscribe(connection, channel); // idempotent: not subscribed is fine
         return ServerFrames.unsubscribed(channel, request.ref());
     }
