@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs a local wscluster cluster of Payara Micro nodes on 127.0.0.1.
+# Runs a local wscluster cluster of Payara Micro nodes on 127.0.0.1, behind HAProxy.
 #
-#   payara/cluster.sh up [N]   start N nodes (default 3), wait until the registry shows N READY nodes, print URLs
-#   payara/cluster.sh status   each node's PID, port and readiness
-#   payara/cluster.sh down     stop the nodes by PID and remove their directories
+#   payara/cluster.sh up [N]    start HAProxy and N nodes (default 3); wait until the registry shows N READY
+#                               nodes and HAProxy routes to all of them; print the entry URLs
+#   payara/cluster.sh start I   start node I again (after it was killed or drained), e.g. to watch it rejoin
+#   payara/cluster.sh status    each node's PID, port and readiness, and HAProxy's view of them
+#   payara/cluster.sh down      SIGTERM every node (each drains its clients), then HAProxy; remove the directories
 #
 # Needs `./mvnw -DskipTests package` first (it lays out payara/target/payara-micro.jar and wscluster.war).
 # Environment: WSCLUSTER_HTTP_PORT (first HTTP port, default 8080), WSCLUSTER_HZ_PORT (first Hazelcast
@@ -11,6 +13,9 @@
 # uses that +100), WSCLUSTER_HEAP (default 512m), WSCLUSTER_JAVA_OPTS (extra JVM options, e.g.
 # -Dwscluster.channels=news,chat.*), WSCLUSTER_READY_TIMEOUT (seconds, default 240),
 # WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
+# HAProxy (installed with apt-get if missing and run as root): WSCLUSTER_LB_PORT (ws/http entry, default 8000),
+# WSCLUSTER_LB_TLS_PORT (wss/https, default 8443, self-signed certificate generated in the run directory),
+# WSCLUSTER_LB_STATS_PORT (statistics page, default 8404); WSCLUSTER_LB=none runs the nodes alone.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +28,12 @@ hz_base=${WSCLUSTER_HZ_PORT:-6900}
 jg_base=${WSCLUSTER_JGROUPS_PORT:-7800}
 heap=${WSCLUSTER_HEAP:-512m}
 ready_timeout=${WSCLUSTER_READY_TIMEOUT:-240}
+lb=${WSCLUSTER_LB:-haproxy}
+lb_dir="$run/lb"
+export WSCLUSTER_LB_BIND=127.0.0.1 WSCLUSTER_LB_DIR="$lb_dir"
+export WSCLUSTER_LB_PORT=${WSCLUSTER_LB_PORT:-8000}
+export WSCLUSTER_LB_TLS_PORT=${WSCLUSTER_LB_TLS_PORT:-8443}
+export WSCLUSTER_LB_STATS_PORT=${WSCLUSTER_LB_STATS_PORT:-8404}
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
@@ -39,6 +50,44 @@ http_get() { # port path
 
 ready() { http_get "$1" /health/ready | head -n 1 | grep -q ' 200 '; }
 
+with_lb() { [ "$lb" != none ]; }
+
+lb_alive() { [ -f "$lb_dir/pid" ] && kill -0 "$(cat "$lb_dir/pid")" 2>/dev/null; }
+
+# HAProxy's servers as "name status" lines, from the statistics CSV (pxname,svname,...; status is field 18).
+lb_servers() {
+    http_get "$WSCLUSTER_LB_STATS_PORT" '/;csv' | awk -F, '$1 == "nodes" && $2 != "BACKEND" { print $2, $18 }'
+}
+
+start_lb() {
+    if ! command -v haproxy >/dev/null; then
+        [ "$(id -u)" = 0 ] || die "HAProxy is needed: apt-get install haproxy (or WSCLUSTER_LB=none)"
+        echo "installing haproxy" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null
+    fi
+    command -v openssl >/dev/null || die "openssl is needed for the local TLS certificate"
+    mkdir -p "$lb_dir"
+    : > "$lb_dir/affinity.map"
+    # A self-signed certificate for wss:// on 127.0.0.1 and localhost; clients must trust tls.crt.
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=localhost \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+        -keyout "$lb_dir/tls.key" -out "$lb_dir/tls.crt" 2>/dev/null
+    cat "$lb_dir/tls.crt" "$lb_dir/tls.key" > "$lb_dir/tls.pem"
+    haproxy -c -q -f "$here/haproxy.cfg" || die "haproxy.cfg is not valid"
+    nohup haproxy -db -f "$here/haproxy.cfg" > "$lb_dir/haproxy.log" 2>&1 &
+    echo $! > "$lb_dir/pid"
+}
+
+# Waits until HAProxy has the node's server up (the coordinator adds it once the node is READY).
+wait_lb() { # node name
+    local deadline=$((SECONDS + ready_timeout))
+    until lb_servers | grep -q "^$1 UP"; do
+        lb_alive || { tail -n 20 "$lb_dir/haproxy.log" >&2; die "haproxy exited"; }
+        [ $SECONDS -lt $deadline ] || die "HAProxy does not route to $1 after ${ready_timeout}s"
+        sleep 0.5
+    done
+}
+
 start_node() { # index count
     local i=$1 count=$2
     local dir="$run/node-$i" http=$((http_base + i - 1)) hz=$((hz_base + i - 1)) jg=$((jg_base + i - 1))
@@ -47,6 +96,9 @@ start_node() { # index count
         members+="${members:+,}127.0.0.1:$((hz_base + j))"
         hosts+="${hosts:+,}127.0.0.1[$((jg_base + j))]"
     done
+    local lb_options=""
+    # The nodes keep HAProxy's backend and affinity map in step with the registry (BalancerSync).
+    with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map"
     mkdir -p "$dir/tmp" "$dir/root"
     echo "$http" > "$dir/http-port"
     # Every flag that keeps the node on loopback (see ../shared/STACK.md): Hazelcast bound to
@@ -57,7 +109,7 @@ start_node() { # index count
         -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
         -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://127.0.0.1:$http" \
         -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" \
-        ${WSCLUSTER_JAVA_OPTS:-} \
+        $lb_options ${WSCLUSTER_JAVA_OPTS:-} \
         -jar "$micro" \
         --disablePhoneHome --interfaces 127.0.0.1 --nohostaware \
         --clusterMode "tcpip:$members" --startPort "$hz" --clusterName wscluster-local \
@@ -92,6 +144,7 @@ up() {
     for ((i = 1; i <= count; i++)); do
         if ready $((http_base + i - 1)); then die "port $((http_base + i - 1)) is already serving"; fi
     done
+    with_lb && start_lb
     for ((i = 1; i <= count; i++)); do start_node "$i" "$count"; done
     for ((i = 1; i <= count; i++)); do wait_ready "$run/node-$i"; done
     deadline=$((SECONDS + ready_timeout))
@@ -99,11 +152,33 @@ up() {
         [ $SECONDS -lt $deadline ] || die "the registry does not show $count READY nodes after ${ready_timeout}s"
         sleep 0.5
     done
+    if with_lb; then
+        for ((i = 1; i <= count; i++)); do wait_lb "node-$i"; done
+    fi
     echo "wscluster: $count node(s) ready"
+    if with_lb; then
+        echo "  entry    ws://127.0.0.1:$WSCLUSTER_LB_PORT/ws?user=ID  http://127.0.0.1:$WSCLUSTER_LB_PORT/demo/  (HAProxy pid $(cat "$lb_dir/pid"))"
+        echo "  tls      wss://127.0.0.1:$WSCLUSTER_LB_TLS_PORT/ws?user=ID  (self-signed: trust $lb_dir/tls.crt)"
+        echo "  stats    http://127.0.0.1:$WSCLUSTER_LB_STATS_PORT/"
+    fi
     for ((i = 1; i <= count; i++)); do
         local http=$((http_base + i - 1))
         echo "  node-$i  pid $(cat "$run/node-$i/pid")  ws://127.0.0.1:$http/ws?user=ID  http://127.0.0.1:$http/api/channels"
     done
+}
+
+# Starts node I again with the cluster's member lists (it rejoins, and HAProxy gets it back).
+start() {
+    local i=$1 count dir
+    [[ $i =~ ^[1-9][0-9]?$ ]] || die "node number must be 1-99"
+    count=$(node_dirs | wc -l)
+    dir="$run/node-$i"
+    [ -d "$dir" ] && [ "$i" -le "$count" ] || die "node-$i is not part of the cluster in $run"
+    alive "$dir" && die "node-$i is running (pid $(cat "$dir/pid"))"
+    start_node "$i" "$count"
+    wait_ready "$dir"
+    with_lb && wait_lb "node-$i"
+    echo "node-$i  pid $(cat "$dir/pid")  ready"
 }
 
 status() {
@@ -115,26 +190,40 @@ status() {
         else state="starting"; fi
         printf '%s  pid %s  http %s  %s\n' "$(basename "$dir")" "$(cat "$dir/pid" 2>/dev/null)" "$(cat "$dir/http-port")" "$state"
     done
+    if lb_alive; then
+        echo "haproxy  pid $(cat "$lb_dir/pid")  entry $WSCLUSTER_LB_PORT  servers: $(lb_servers | tr '\n' ' ')"
+    fi
 }
 
 down() {
     local dir pid deadline
+    # SIGTERM makes each node drain (clients closed with 1012 in waves) and exit; all at once, then wait.
+    for dir in $(node_dirs); do
+        if alive "$dir"; then kill -TERM "$(cat "$dir/pid")"; fi
+    done
+    deadline=$((SECONDS + 40))
     for dir in $(node_dirs); do
         if alive "$dir"; then
             pid=$(cat "$dir/pid")
-            kill -TERM "$pid"
-            deadline=$((SECONDS + 30))
             while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-            echo "stopped $(basename "$dir") (pid $pid)"
+            if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; echo "killed $(basename "$dir") (pid $pid)"
+            else echo "stopped $(basename "$dir") (pid $pid)"; fi
         fi
         rm -rf "$dir"
     done
+    if lb_alive; then
+        pid=$(cat "$lb_dir/pid")
+        kill -TERM "$pid"
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        echo "stopped haproxy (pid $pid)"
+    fi
+    rm -rf "$lb_dir"
 }
 
 case "${1:-}" in
     up) up "${2:-3}" ;;
+    start) start "${2:-}" ;;
     status) status ;;
     down) down ;;
-    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

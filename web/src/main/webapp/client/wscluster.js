@@ -6,6 +6,7 @@
 //   const client = new WsclusterClient({ urls: ['wss://chat.example.com/ws'], user: 'alice' });
 //   client.on('message', (m) => console.log(m.channel, m.data));
 //   client.on('state', (s) => console.log('now', s));
+//   client.on('ready', (channels) => console.log('subscribed again to', channels));
 //   client.connect();
 //   await client.subscribe('news');
 //   const id = await client.publish('news', { text: 'hi' });
@@ -50,7 +51,10 @@ export class WsclusterClient {
         this.closedByUser = false;
     }
 
-    /** @param {'message'|'state'|'error'|'reconnect'} event */
+    /**
+     * @param {'message'|'state'|'error'|'reconnect'|'ready'} event 'ready' fires each time the connection is
+     *   open and every remembered channel's subscription has been answered (after connect and every reconnect).
+     */
     on(event, listener) {
         if (!this.listeners.has(event)) this.listeners.set(event, new Set());
         this.listeners.get(event).add(listener);
@@ -117,10 +121,10 @@ export class WsclusterClient {
             this.attempt = 0;
             this.#setState('open');
             this.#startHeartbeat();
-            // Resubscribe everything; a failure here is reported, not fatal.
-            for (const channel of this.channels) {
-                this.#request({ type: 'subscribe', channel }).catch((e) => this.#emit('error', e));
-            }
+            // Resubscribe everything; a failure here is reported, not fatal. 'ready' follows once all are answered.
+            const resubscribed = [...this.channels].map((channel) =>
+                this.#request({ type: 'subscribe', channel }).catch((e) => this.#emit('error', e)));
+            Promise.all(resubscribed).then(() => { if (this.socket === socket) this.#emit('ready', [...this.channels]); });
         };
         socket.onmessage = (event) => this.#onFrame(event.data);
         socket.onclose = (event) => this.#onClose(socket, event.code, event.reason);

@@ -11,12 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +58,8 @@ public final class WsclusterClient implements AutoCloseable {
     private final Duration maxBackoff;
     private final Consumer<ClientMessage> onMessage;
     private final Consumer<ClientState> onState;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final Runnable onReady;
+    private final HttpClient http;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "wscluster-client");
         thread.setDaemon(true);
@@ -89,6 +92,8 @@ public final class WsclusterClient implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.onMessage = b.onMessage;
         this.onState = b.onState;
+        this.onReady = b.onReady;
+        this.http = b.http != null ? b.http : HttpClient.newHttpClient();
     }
 
     public static Builder builder() {
@@ -189,9 +194,10 @@ public final class WsclusterClient implements AutoCloseable {
         attempt = 0;
         setState(ClientState.OPEN);
         startHeartbeat();
+        List<CompletableFuture<?>> resubscribed = new ArrayList<>();
         for (String channel : channels) {
             CompletableFuture<Void> caller = awaitingOpen.remove(channel);
-            request(Json.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
+            resubscribed.add(request(Json.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
                     .whenComplete((reply, failure) -> {
                         if (failure != null) {
                             LOG.log(Level.WARNING, "Subscribing to " + channel + " failed", failure);
@@ -199,14 +205,22 @@ public final class WsclusterClient implements AutoCloseable {
                         }
                         if (caller != null) {
                             if (failure != null) {
-                                caller.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                                caller.completeExceptionally(failure instanceof CompletionException
                                         ? failure.getCause() : failure);
                             } else {
                                 caller.complete(null);
                             }
                         }
-                    });
+                    }));
         }
+        CompletableFuture.allOf(resubscribed.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
+            loop.execute(() -> {
+                if (socket == opened) {
+                    onReady.run();
+                }
+            });
+            return null;
+        });
     }
 
     private void onClosed(WebSocket closed, int code) {
@@ -356,6 +370,8 @@ public final class WsclusterClient implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Consumer<ClientMessage> onMessage = m -> { };
         private Consumer<ClientState> onState = s -> { };
+        private Runnable onReady = () -> { };
+        private HttpClient http;
 
         /** The endpoints ({@code ws://host:port/ws}), tried in turn on each reconnect. */
         public Builder urls(List<URI> endpoints) {
@@ -392,6 +408,21 @@ public final class WsclusterClient implements AutoCloseable {
 
         public Builder onState(Consumer<ClientState> listener) {
             this.onState = listener;
+            return this;
+        }
+
+        /**
+         * Called on the client's thread each time the connection is open and every remembered channel's
+         * subscription has been answered: after the first connect and after every reconnect.
+         */
+        public Builder onReady(Runnable listener) {
+            this.onReady = listener;
+            return this;
+        }
+
+        /** A JDK client to share between many wscluster clients (one selector thread for all); by default each has its own. */
+        public Builder httpClient(HttpClient client) {
+            this.http = client;
             return this;
         }
 

@@ -14,8 +14,11 @@ public interface AffinityService {
 
     Optional<UserAffinity> lookup(String user);
 
-    /** The user's live affinity node if it is READY, else the configured strategy's choice among READY nodes. */
+    /** The user's affinity node (even if released) if it is READY, else the configured strategy's choice among READY nodes. */
     Optional<NodeInfo> choose(String user);
+
+    /** Routes the user's next connection to {@code nodeId} (rebalancing): a released entry pointing there. */
+    void moveTo(String user, String nodeId);
 
     /** Releases every user held by a node that is gone. */
     void releaseNode(String nodeId);

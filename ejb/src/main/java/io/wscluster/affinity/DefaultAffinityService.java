@@ -88,7 +88,8 @@ public class DefaultAffinityService implements AffinityService {
     @Override
     public Optional<NodeInfo> choose(String user) {
         List<NodeInfo> ready = registry.readyNodes();
-        Optional<UserAffinity> current = lookup(user).filter(a -> !a.released());
+        // A released entry still counts: it is kept precisely so that a reconnect goes back to the same node.
+        Optional<UserAffinity> current = lookup(user);
         if (current.isPresent()) {
             Optional<NodeInfo> home = ready.stream().filter(n -> n.id().equals(current.get().nodeId())).findFirst();
             if (home.isPresent()) {
@@ -96,6 +97,15 @@ public class DefaultAffinityService implements AffinityService {
             }
         }
         return selector.select(user, ready);
+    }
+
+    @Override
+    public void moveTo(String user, String nodeId) {
+        if (caches.isRunning()) {
+            long now = System.currentTimeMillis();
+            // Synchronous: the entry (and so HAProxy's map) must point at the new node before the client is told to go.
+            cache().put(user, new UserAffinity(user, nodeId, now, now, true), releasedTtlMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override

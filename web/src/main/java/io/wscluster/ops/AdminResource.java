@@ -21,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * {@code POST /api/admin/drain}: takes this node out of service gracefully. With
  * {@code wscluster.admin.token} set, callers must send {@code Authorization: Bearer TOKEN}; without it,
- * only callers on this host (loopback) may drain.
+ * only callers on this host (loopback) may drain, and not through a proxy.
  */
 @Path("admin")
 @RequestScoped
@@ -57,6 +57,10 @@ public class AdminResource {
     private Response authorize(String authorization) {
         if (token.filter(t -> !t.isBlank()).isPresent()) {
             return ("Bearer " + token.get()).equals(authorization) ? null : error(Response.Status.UNAUTHORIZED, "a bearer token is required");
+        }
+        if (request.getHeader("X-Forwarded-For") != null) {
+            // Came through a proxy: the loopback address is the proxy's, not the caller's.
+            return error(Response.Status.FORBIDDEN, "set wscluster.admin.token to drain through a proxy");
         }
         try {
             return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress() ? null

@@ -16,6 +16,9 @@ final class Closes {
     /** The node is draining: reconnect, to another node (the load balancer no longer sends clients here). */
     static final CloseCode DRAINING = CloseCodes.SERVICE_RESTART;
 
+    /** The node carries more than its share: reconnect; the load balancer sends the user to a less loaded node. */
+    static final CloseCode REBALANCING = CloseCodes.SERVICE_RESTART;
+
     /** The client sent nothing for wscluster.session.idle-timeout-ms. */
     static final CloseCode IDLE_TIMEOUT = CloseCodes.getCloseCode(4002);
 

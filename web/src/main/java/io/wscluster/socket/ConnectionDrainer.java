@@ -71,7 +71,7 @@ public class ConnectionDrainer {
                 scheduler.shutdown();
                 lifecycle.drained();
             }
-        }, spreadMillis, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS); // checked from the start: an idle node exits at once
     }
 
     /** Closes an even share of the connections still open: 1/remainingWaves of them. */

@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** payara/cluster.sh as the README uses it, with its own run directory and ports so tests never meet a developer's cluster. */
+/**
+ * payara/cluster.sh as the README uses it, with its own run directory and ports so tests never meet a
+ * developer's cluster. HAProxy listens on the first HTTP port + 10 (ws/http), + 11 (wss/https) and + 12 (stats).
+ */
 public final class ClusterScript {
 
     private static final Path SCRIPT = Path.of("..", "payara", "cluster.sh").toAbsolutePath().normalize();
@@ -58,6 +63,36 @@ public final class ClusterScript {
         return runDir;
     }
 
+    /** HAProxy's plain entry, {@code ws://127.0.0.1:PORT/ws} (and http:// for REST). */
+    public int entryPort() {
+        return httpPort + 10;
+    }
+
+    public int tlsEntryPort() {
+        return httpPort + 11;
+    }
+
+    public int statsPort() {
+        return httpPort + 12;
+    }
+
+    /** The self-signed certificate cluster.sh generated for HAProxy's wss:// entry. */
+    public Path certificate() {
+        return runDir.resolve("lb/tls.crt");
+    }
+
+    /** HAProxy's servers and their status (UP, DOWN, MAINT...), from its statistics CSV. */
+    public Map<String, String> balancerServers() {
+        Map<String, String> servers = new TreeMap<>();
+        for (String line : Node.atPort(statsPort()).get("/;csv").body().split("\n")) {
+            String[] fields = line.split(",");
+            if (fields.length > 17 && fields[0].equals("nodes") && !fields[1].equals("BACKEND") && !fields[1].equals("FRONTEND")) {
+                servers.put(fields[1], fields[17]);
+            }
+        }
+        return servers;
+    }
+
     /** Sends a signal (KILL, STOP, CONT) to a node this script started, by its PID. */
     public void signal(int i, String signal) throws IOException, InterruptedException {
         exec(List.of("kill", "-" + signal, Long.toString(pid(i))));
@@ -70,6 +105,9 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_HZ_PORT", Integer.toString(hazelcastPort));
         builder.environment().put("WSCLUSTER_JGROUPS_PORT", Integer.toString(jgroupsPort));
         builder.environment().put("WSCLUSTER_JAVA_OPTS", javaOptions);
+        builder.environment().put("WSCLUSTER_LB_PORT", Integer.toString(entryPort()));
+        builder.environment().put("WSCLUSTER_LB_TLS_PORT", Integer.toString(tlsEntryPort()));
+        builder.environment().put("WSCLUSTER_LB_STATS_PORT", Integer.toString(statsPort()));
         Process process = builder.start();
         // The script bounds its own waits (WSCLUSTER_READY_TIMEOUT); this bounds the test.
         if (!process.waitFor(300, TimeUnit.SECONDS)) {

@@ -1,0 +1,196 @@
+package io.wscluster.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wscluster.client.ClientMessage;
+import io.wscluster.client.WsclusterClient;
+import io.wscluster.it.support.Await;
+import io.wscluster.it.support.ClientFleet;
+import io.wscluster.it.support.ClusterScript;
+import io.wscluster.it.support.Node;
+import jakarta.json.JsonObject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three nodes behind HAProxy, all from cluster.sh, with 1,000 clients (the Java client library) connected
+ * through HAProxy's entry: affinity-sticky reconnects, wss through TLS termination, a node killed with
+ * SIGKILL and a node drained. Every client of the lost node must reconnect through HAProxy, resubscribe
+ * and receive what is published afterwards; the recovery times are printed, not asserted (the machine is
+ * shared), and quoted in the README.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HaproxyFailoverIT {
+
+    private static final ClusterScript CLUSTER = new ClusterScript("failover-run", 18680, 17010, 17900);
+    private static final int CLIENTS = Integer.getInteger("it.failover.clients", 1000);
+    private static final String CHANNEL = "alerts";
+
+    private static Node entry;
+    private static ClientFleet fleet;
+
+    @BeforeAll
+    static void up() throws Exception {
+        CLUSTER.run("up", "3");
+        entry = Node.atPort(CLUSTER.entryPort());
+        long start = System.nanoTime();
+        fleet = new ClientFleet(URI.create("ws://127.0.0.1:" + CLUSTER.entryPort() + "/ws"), "fleet", CLIENTS, 100, CHANNEL);
+        System.out.printf("[failover] %d clients connected and subscribed through HAProxy in %d ms%n", CLIENTS,
+                (System.nanoTime() - start) / 1_000_000);
+        awaitFleetCounted();
+        System.out.println("[failover] connections per node: " + connectionsByNode());
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+        }
+        CLUSTER.run("down");
+    }
+
+    @Test
+    @Order(1)
+    void theBalancerSpreadsClientsAndFollowsTheRegistry() {
+        assertEquals(Map.of("node-1", "UP", "node-2", "UP", "node-3", "UP"), CLUSTER.balancerServers());
+        connectionsByNode().forEach((node, count) ->
+                assertTrue(count > CLIENTS / 6, () -> node + " holds only " + count + " of " + CLIENTS + ": " + connectionsByNode()));
+        assertEquals(403, entry.postJson("/api/admin/drain", "").statusCode(), "the admin API is not reachable through the balancer");
+    }
+
+    @Test
+    @Order(2)
+    void aReconnectingUserLandsOnItsAffinityNode() throws Exception {
+        URI ws = URI.create("ws://127.0.0.1:" + CLUSTER.entryPort() + "/ws");
+        Map<String, String> homes = new HashMap<>();
+        try (ClientFleet sticky = new ClientFleet(ws, "sticky", 30, 30, CHANNEL)) {
+            for (int i = 0; i < sticky.size(); i++) {
+                homes.put(sticky.user(i), affinity(sticky.user(i)).getString("node"));
+            }
+        }
+        Await.until(() -> homes.keySet().stream().allMatch(u -> affinity(u).getBoolean("released")),
+                () -> "released: " + homes.keySet().stream().filter(u -> affinity(u).getBoolean("released")).count());
+        // Least-connections would spread 30 new users over three nodes; the affinity map sends each one home.
+        try (ClientFleet again = new ClientFleet(ws, "sticky", 30, 30, CHANNEL)) {
+            Map<String, String> now = new HashMap<>();
+            for (int i = 0; i < again.size(); i++) {
+                now.put(again.user(i), affinity(again.user(i)).getString("node"));
+            }
+            assertEquals(homes, now);
+            assertTrue(homes.values().stream().distinct().count() > 1, "the users were spread over nodes: " + homes);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void wssThroughTlsTermination() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream pem = Files.newInputStream(CLUSTER.certificate())) {
+            trust.setCertificateEntry("wscluster-local", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        TrustManagerFactory trusting = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trusting.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trusting.getTrustManagers(), null);
+        List<ClientMessage> messages = new CopyOnWriteArrayList<>();
+        try (WsclusterClient client = WsclusterClient.builder()
+                .urls(List.of(URI.create("wss://127.0.0.1:" + CLUSTER.tlsEntryPort() + "/ws"))).user("tls-user")
+                .httpClient(HttpClient.newBuilder().sslContext(tls).build()).onMessage(messages::add).build()) {
+            client.connect();
+            client.subscribe(CHANNEL).get(20, TimeUnit.SECONDS);
+            String id = client.publish(CHANNEL, "{\"over\":\"wss\"}").get(20, TimeUnit.SECONDS);
+            Await.until(() -> messages.stream().anyMatch(m -> m.id().equals(id)), () -> "messages " + messages);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void everyClientOfAKilledNodeReconnectsResubscribesAndReceives() throws Exception {
+        awaitFleetCounted();
+        // node-1 is the oldest member, so the coordinator that keeps HAProxy in step dies with it.
+        int affected = connectionsByNode().get("node-1");
+        long killedAt = System.nanoTime();
+        CLUSTER.signal(1, "KILL");
+        Await.until(() -> fleet.readySince(killedAt).size() >= affected,
+                () -> fleet.readySince(killedAt).size() + " of " + affected + " clients back");
+        List<Integer> moved = fleet.readySince(killedAt);
+        System.out.println("[failover] kill -9 node-1 -> client resubscribed: " + ClientFleet.percentiles(sinceMillis(moved, killedAt)));
+        assertEquals(affected, moved.size(), "exactly node-1's clients reconnected");
+
+        everyClientReceivesWhatIsPublishedNow();
+        Await.until(() -> !CLUSTER.balancerServers().containsKey("node-1"), () -> "HAProxy servers " + CLUSTER.balancerServers());
+        Await.until(() -> !CLUSTER.node(2).registryIds().contains("node-1"), () -> "registry " + CLUSTER.node(2).registryIds());
+        System.out.println("[failover] connections per node after the kill: " + connectionsByNode());
+    }
+
+    @Test
+    @Order(5)
+    void everyClientOfADrainedNodeMovesInWavesAndReceives() throws Exception {
+        awaitFleetCounted();
+        int affected = connectionsByNode().get("node-2");
+        long pid = CLUSTER.pid(2);
+        long drainedAt = System.nanoTime();
+        assertEquals(202, CLUSTER.node(2).postJson("/api/admin/drain", "").statusCode());
+        Await.until(() -> fleet.readySince(drainedAt).size() >= affected,
+                () -> fleet.readySince(drainedAt).size() + " of " + affected + " clients back");
+        List<Integer> moved = fleet.readySince(drainedAt);
+        System.out.println("[failover] drain node-2 -> client resubscribed: " + ClientFleet.percentiles(sinceMillis(moved, drainedAt)));
+        System.out.println("[failover] drain node-2, each client's gap (closed -> resubscribed): "
+                + ClientFleet.percentiles(moved.stream().mapToLong(i -> (fleet.readyAt(i) - fleet.lostAt(i)) / 1_000_000).toArray()));
+        assertEquals(affected, moved.size(), "exactly node-2's clients reconnected");
+
+        everyClientReceivesWhatIsPublishedNow();
+        Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), () -> "node-2 (pid " + pid + ") still running");
+        Await.until(() -> !CLUSTER.balancerServers().containsKey("node-2"), () -> "HAProxy servers " + CLUSTER.balancerServers());
+        Await.until(() -> connectionsByNode().equals(Map.of("node-3", CLIENTS)), () -> "connections " + connectionsByNode());
+    }
+
+    private static void everyClientReceivesWhatIsPublishedNow() {
+        String id = Node.json(entry.postJson("/api/channels/" + CHANNEL + "/messages", "{\"after\":\"failover\"}")).getString("id");
+        Await.until(() -> fleet.missing(id).isEmpty(), () -> fleet.missing(id).size() + " clients did not receive " + id);
+    }
+
+    /** Waits until the registry's counts (a heartbeat old) cover exactly the fleet, not clients closed just before. */
+    private static void awaitFleetCounted() {
+        Await.until(() -> connectionsByNode().values().stream().mapToInt(Integer::intValue).sum() == CLIENTS,
+                () -> "registry connection counts " + connectionsByNode());
+    }
+
+    private static long[] sinceMillis(List<Integer> clients, long startNanos) {
+        return clients.stream().mapToLong(i -> (fleet.readyAt(i) - startNanos) / 1_000_000).toArray();
+    }
+
+    private static JsonObject affinity(String user) {
+        return Node.json(entry.get("/api/affinity/" + user));
+    }
+
+    /** READY nodes' connection counts as the registry reports them (refreshed by each node's heartbeat). */
+    private static Map<String, Integer> connectionsByNode() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (JsonObject node : Node.jsonArray(entry.get("/api/cluster/nodes")).getValuesAs(JsonObject.class)) {
+            if (node.getString("state").equals("READY")) {
+                counts.put(node.getString("id"), node.getInt("connections"));
+            }
+        }
+        return counts;
+    }
+}

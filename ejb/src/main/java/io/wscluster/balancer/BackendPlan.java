@@ -1,0 +1,70 @@
+package io.wscluster.balancer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The runtime-API commands that make an HAProxy backend match the node registry: nodes that joined are
+ * added, READY nodes are in service, nodes in any other state (draining, starting) are in maintenance
+ * (no new connections, existing ones kept), and nodes gone from the registry are cut off and deleted.
+ */
+final class BackendPlan {
+
+    /** What the registry wants of one node's server. */
+    record Wanted(String name, String address, int port, boolean ready) {
+    }
+
+    private BackendPlan() {
+    }
+
+    /**
+     * @param serverOptions the options of added servers, e.g. {@code check inter 500ms fall 2 rise 2}
+     *     (dynamic servers do not inherit {@code default-server})
+     */
+    static List<String> commands(String backend, String serverOptions, List<Wanted> wanted, List<BackendServer> actual) {
+        Map<String, BackendServer> present = actual.stream()
+                .collect(Collectors.toMap(BackendServer::name, Function.identity(), (a, b) -> a));
+        List<String> commands = new ArrayList<>();
+        for (Wanted w : wanted) {
+            String server = backend + "/" + w.name();
+            BackendServer current = present.remove(w.name());
+            if (current == null) {
+                // A dynamic server starts in maintenance with its checks off.
+                commands.add(("add server " + server + " " + w.address() + ":" + w.port() + " " + serverOptions).trim());
+                if (serverOptions.contains("check")) {
+                    commands.add("enable health " + server);
+                }
+                if (w.ready()) {
+                    commands.add("enable server " + server);
+                }
+                continue;
+            }
+            if (!current.address().equals(w.address()) || current.port() != w.port()) {
+                commands.add("set server " + server + " addr " + w.address() + " port " + w.port());
+            }
+            if (w.ready() && current.maintenance()) {
+                commands.add("set server " + server + " state ready");
+            } else if (!w.ready() && !current.maintenance()) {
+                commands.add("set server " + server + " state maint");
+            }
+        }
+        for (BackendServer gone : present.values()) {
+            String server = backend + "/" + gone.name();
+            if (!gone.maintenance()) {
+                commands.add("set server " + server + " state maint");
+            }
+            // Clients still attached to a hung node are cut off so they reconnect now, not when their heartbeat notices.
+            commands.add("shutdown sessions server " + server);
+            commands.add("del server " + server);
+        }
+        return commands;
+    }
+
+    /** A node id as an HAProxy server name (letters, digits, {@code - _ . :}). */
+    static String serverName(String nodeId) {
+        return nodeId.replaceAll("[^A-Za-z0-9_.:-]", "_");
+    }
+}

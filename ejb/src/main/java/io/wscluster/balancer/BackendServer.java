@@ -1,0 +1,42 @@
+package io.wscluster.balancer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One server of the HAProxy backend as {@code show servers state} reports it.
+ *
+ * @param maintenance administratively out of service (no new connections, existing ones kept)
+ * @param up whether HAProxy's health checks consider it up
+ */
+public record BackendServer(String name, String address, int port, boolean maintenance, boolean up) {
+
+    /** srv_admin_state bits that mean maintenance: forced, inherited, from the configuration, from DNS resolution. */
+    private static final int MAINTENANCE_BITS = 0x01 | 0x02 | 0x04 | 0x20;
+    private static final int OP_STATE_RUNNING = 2;
+
+    /** Parses the answer to {@code show servers state BACKEND}; the header line names the columns. */
+    public static List<BackendServer> parse(String answer) {
+        List<BackendServer> servers = new ArrayList<>();
+        List<String> columns = null;
+        for (String line : answer.split("\n")) {
+            if (line.startsWith("# ")) {
+                columns = List.of(line.substring(2).trim().split(" "));
+            } else if (columns != null && !line.isBlank()) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length < columns.size()) {
+                    continue;
+                }
+                int admin = Integer.parseInt(fields[columns.indexOf("srv_admin_state")]);
+                int op = Integer.parseInt(fields[columns.indexOf("srv_op_state")]);
+                servers.add(new BackendServer(fields[columns.indexOf("srv_name")], fields[columns.indexOf("srv_addr")],
+                        Integer.parseInt(fields[columns.indexOf("srv_port")]), (admin & MAINTENANCE_BITS) != 0,
+                        op == OP_STATE_RUNNING));
+            }
+        }
+        if (columns == null) {
+            throw new IllegalArgumentException("not a server state dump: " + answer.lines().findFirst().orElse(""));
+        }
+        return servers;
+    }
+}

@@ -1,0 +1,77 @@
+package io.wscluster.balancer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wscluster.balancer.BackendPlan.Wanted;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BackendPlanTest {
+
+    private static final String OPTIONS = "check inter 500ms fall 2 rise 2";
+
+    /** As HAProxy 2.6 answers {@code show servers state nodes} (columns trimmed after srv_port's neighbours). */
+    private static final String STATE = """
+            1
+            # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port
+            3 nodes 1 node-1 127.0.0.1 2 0 1 1 8 15 3 2 6 0 0 0 - 8081 - 0 0 - - 0
+            3 nodes 2 node-2 127.0.0.1 0 1 1 1 8 15 3 2 6 0 0 0 - 8082 - 0 0 - - 0
+            """;
+
+    @Test
+    void parsesServerStateByColumnName() {
+        List<BackendServer> servers = BackendServer.parse(STATE);
+        assertEquals(List.of(new BackendServer("node-1", "127.0.0.1", 8081, false, true),
+                new BackendServer("node-2", "127.0.0.1", 8082, true, false)), servers);
+    }
+
+    @Test
+    void emptyBackendHasNoServers() {
+        assertTrue(BackendServer.parse("1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_port\n").isEmpty());
+    }
+
+    @Test
+    void aJoinedNodeIsAddedWithChecksAndEnabledOnceReady() {
+        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3", "enable server nodes/node-3"),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, true)), List.of()));
+        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3"),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, false)), List.of()));
+    }
+
+    @Test
+    void aDrainingNodeGoesToMaintenanceAndBackWhenReady() {
+        List<BackendServer> actual = BackendServer.parse(STATE);
+        assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready"),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, false),
+                        new Wanted("node-2", "127.0.0.1", 8082, true)), actual));
+    }
+
+    @Test
+    void aGoneNodeIsCutOffAndDeleted() {
+        assertEquals(List.of("set server nodes/node-1 state maint", "shutdown sessions server nodes/node-1", "del server nodes/node-1"),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-2", "127.0.0.1", 8082, false)),
+                        BackendServer.parse(STATE)));
+    }
+
+    @Test
+    void nothingToDoWhenInStep() {
+        assertTrue(BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, true),
+                new Wanted("node-2", "127.0.0.1", 8082, false)), BackendServer.parse(STATE)).isEmpty());
+    }
+
+    @Test
+    void aMovedNodeGetsItsNewAddress() {
+        assertEquals(List.of("set server nodes/node-1 addr 127.0.0.2 port 9081"), BackendPlan.commands("nodes", OPTIONS,
+                List.of(new Wanted("node-1", "127.0.0.2", 9081, true), new Wanted("node-2", "127.0.0.1", 8082, false)),
+                BackendServer.parse(STATE)));
+    }
+
+    @Test
+    void serverNamesKeepOnlyWhatHaproxyAccepts() {
+        assertEquals("node-1", BackendPlan.serverName("node-1"));
+        assertEquals("pod_7_a", BackendPlan.serverName("pod/7 a"));
+        assertFalse(BackendPlan.serverName("a b").contains(" "));
+    }
+}
