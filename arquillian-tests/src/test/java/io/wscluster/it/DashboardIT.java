@@ -2,6 +2,7 @@ package io.wscluster.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.NodeScript;
@@ -11,14 +12,19 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The pages in a real browser (headless Debian Chromium, driven by playwright-core) against a two-node
  * cluster from cluster.sh: the dashboard lists both nodes READY and its numbers move while traffic
- * flows; the demo page subscribes, publishes and shows messages from either node. Screenshots are
- * kept at arquillian-tests/target/dashboard.png and demo.png.
+ * flows; the demo page subscribes, publishes and shows messages from either node, and, opened through
+ * HAProxy, keeps receiving after its node is killed. Screenshots are kept at arquillian-tests/target/
+ * dashboard.png, demo.png and demo-failover.png.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
 
     private static final ClusterScript CLUSTER = new ClusterScript("dashboard-run", 18380, 16970, 17870,
@@ -37,6 +43,7 @@ class DashboardIT {
     }
 
     @Test
+    @Order(2)
     void theDashboardListsEveryNodeAndItsNumbersMoveWithTraffic() throws Exception {
         Node publisherNode = CLUSTER.node(1);
         try (WsClient subscriber = WsClient.connect(CLUSTER.node(2), "watcher").subscribe("room.dash")) {
@@ -57,8 +64,19 @@ class DashboardIT {
     }
 
     @Test
+    @Order(1)
     void theDemoPageSubscribesPublishesAndShowsMessagesFromAnyNode() throws Exception {
         NodeScript.start("demo-check", "demo-check.mjs", "http://127.0.0.1:18380", "http://127.0.0.1:18381",
                 Path.of("target", "demo.png").toAbsolutePath().toString()).assertSucceeds(120);
+    }
+
+    /** Last: it kills a node. */
+    @Test
+    @Order(3)
+    void theDemoPageThroughHaproxySurvivesTheKillOfItsNode() throws Exception {
+        NodeScript.start("demo-failover-check", "demo-failover-check.mjs", "http://127.0.0.1:" + CLUSTER.entryPort(),
+                CLUSTER.runDir().toString(), Path.of("target", "demo-failover.png").toAbsolutePath().toString()).assertSucceeds(120);
+        Node entry = Node.atPort(CLUSTER.entryPort());
+        Await.until(() -> entry.readyNodeIds().size() == 1, () -> "the survivor's registry: " + entry.readyNodeIds());
     }
 }

@@ -103,7 +103,7 @@ public class DefaultAffinityService implements AffinityService {
     public void moveTo(String user, String nodeId) {
         if (caches.isRunning()) {
             long now = System.currentTimeMillis();
-            // Synchronous: the entry (and so HAProxy's map) must point at the new node before the client is told to go.
+            // Written before the client is told to go; the rebalancer's first wave waits for HAProxy's map to follow.
             cache().put(user, new UserAffinity(user, nodeId, now, now, true), releasedTtlMillis, TimeUnit.MILLISECONDS);
         }
     }
@@ -126,9 +126,14 @@ public class DefaultAffinityService implements AffinityService {
         return strategyName;
     }
 
+    /**
+     * Marks the entry released only if it is still the one read: the user may have connected to another
+     * node meanwhile (after a crash, its clients are back elsewhere before the coordinator releases the
+     * dead node's users), and that newer entry must win.
+     */
     private void release(UserAffinity affinity) {
-        cache().putAsync(affinity.user(), new UserAffinity(affinity.user(), affinity.nodeId(), affinity.connectedSince(),
-                System.currentTimeMillis(), true), releasedTtlMillis, TimeUnit.MILLISECONDS);
+        cache().replaceAsync(affinity.user(), affinity, new UserAffinity(affinity.user(), affinity.nodeId(),
+                affinity.connectedSince(), System.currentTimeMillis(), true), releasedTtlMillis, TimeUnit.MILLISECONDS);
     }
 
     private Cache<String, UserAffinity> cache() {

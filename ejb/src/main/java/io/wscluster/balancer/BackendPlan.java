@@ -38,7 +38,7 @@ final class BackendPlan {
                     commands.add("enable health " + server);
                 }
                 if (w.ready()) {
-                    commands.add("enable server " + server);
+                    enable(commands, server, serverOptions);
                 }
                 continue;
             }
@@ -46,7 +46,7 @@ final class BackendPlan {
                 commands.add("set server " + server + " addr " + w.address() + " port " + w.port());
             }
             if (w.ready() && current.maintenance()) {
-                commands.add("set server " + server + " state ready");
+                enable(commands, server, serverOptions);
             } else if (!w.ready() && !current.maintenance()) {
                 commands.add("set server " + server + " state maint");
             }
@@ -61,6 +61,18 @@ final class BackendPlan {
             commands.add("del server " + server);
         }
         return commands;
+    }
+
+    /**
+     * Takes a server out of maintenance. A server leaving maintenance counts as up at once; with checks it
+     * is marked down first, so it gets traffic only after its health checks pass (a node is READY in the
+     * registry a moment before its web module answers).
+     */
+    private static void enable(List<String> commands, String server, String serverOptions) {
+        commands.add("set server " + server + " state ready");
+        if (serverOptions.contains("check")) {
+            commands.add("set server " + server + " health down");
+        }
     }
 
     /** A node id as an HAProxy server name (letters, digits, {@code - _ . :}). */

@@ -34,7 +34,8 @@ class BackendPlanTest {
 
     @Test
     void aJoinedNodeIsAddedWithChecksAndEnabledOnceReady() {
-        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3", "enable server nodes/node-3"),
+        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3",
+                        "set server nodes/node-3 state ready", "set server nodes/node-3 health down"),
                 BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, true)), List.of()));
         assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3"),
                 BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, false)), List.of()));
@@ -43,7 +44,8 @@ class BackendPlanTest {
     @Test
     void aDrainingNodeGoesToMaintenanceAndBackWhenReady() {
         List<BackendServer> actual = BackendServer.parse(STATE);
-        assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready"),
+        assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready",
+                "set server nodes/node-2 health down"),
                 BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, false),
                         new Wanted("node-2", "127.0.0.1", 8082, true)), actual));
     }

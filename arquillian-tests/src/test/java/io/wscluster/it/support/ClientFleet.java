@@ -94,6 +94,11 @@ public final class ClientFleet implements AutoCloseable {
         return lostAt.get(i);
     }
 
+    /** Whether every client is connected and resubscribed (none is between a lost connection and ready). */
+    public boolean allReady() {
+        return IntStream.range(0, size()).allMatch(i -> readyAt.get(i) > lostAt.get(i));
+    }
+
     /** The clients that have not received the message. */
     public List<Integer> missing(String messageId) {
         return IntStream.range(0, size()).filter(i -> !received.get(i).contains(messageId)).boxed().toList();

@@ -2,6 +2,8 @@ package io.wscluster.it.support;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonValue;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.StringReader;
@@ -81,11 +83,22 @@ public final class Node {
     }
 
     public static JsonObject json(HttpResponse<String> response) {
-        return Json.createReader(new StringReader(response.body())).readObject();
+        return parse(response).asJsonObject();
     }
 
     public static JsonArray jsonArray(HttpResponse<String> response) {
-        return Json.createReader(new StringReader(response.body())).readArray();
+        return parse(response).asJsonArray();
+    }
+
+    /** The body as JSON; anything else (an error page) fails with what the server said. */
+    private static JsonValue parse(HttpResponse<String> response) {
+        try {
+            return Json.createReader(new StringReader(response.body())).readValue();
+        } catch (JsonException e) {
+            String body = response.body();
+            throw new AssertionError(response.request().method() + " " + response.uri() + " -> " + response.statusCode() + " "
+                    + response.headers().map() + ": " + body.substring(0, Math.min(300, body.length())), e);
+        }
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
