@@ -201,9 +201,12 @@ class HaproxyFailoverIT {
         return clients.stream().mapToLong(i -> (fleet.readyAt(i) - fleet.lostAt(i)) / 1_000_000).toArray();
     }
 
-    /** Publishes once every client is back (a client between connections misses what is published then: no replay). */
+    /**
+     * Publishes once every client is back and no client was closed for longer than a rebalancing check period
+     * (5 s interval + 5 s spread): a client between connections misses what is published then (no replay).
+     */
     private static void everyClientReceivesWhatIsPublishedNow() {
-        Await.until(fleet::allReady, () -> "clients still reconnecting");
+        Await.until(() -> fleet.allReady() && fleet.quietMillis() > 11_000, () -> "clients still moving");
         String id = Node.json(entry.postJson("/api/channels/" + CHANNEL + "/messages", "{\"after\":\"failover\"}")).getString("id");
         Await.until(() -> fleet.missing(id).isEmpty(), () -> fleet.missing(id).size() + " clients did not receive " + id);
     }

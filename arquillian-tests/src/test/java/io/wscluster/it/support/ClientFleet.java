@@ -99,6 +99,12 @@ public final class ClientFleet implements AutoCloseable {
         return IntStream.range(0, size()).allMatch(i -> readyAt.get(i) > lostAt.get(i));
     }
 
+    /** How long ago any client last lost its connection (rebalancing closes clients in rounds). */
+    public long quietMillis() {
+        long last = IntStream.range(0, size()).mapToLong(lostAt::get).max().orElse(0);
+        return last == 0 ? Long.MAX_VALUE : (System.nanoTime() - last) / 1_000_000;
+    }
+
     /** The clients that have not received the message. */
     public List<Integer> missing(String messageId) {
         return IntStream.range(0, size()).filter(i -> !received.get(i).contains(messageId)).boxed().toList();
