@@ -57,7 +57,7 @@ class HaproxyFailoverIT {
         System.out.printf("[failover] %d clients connected and subscribed through HAProxy in %d ms%n", CLIENTS,
                 (System.nanoTime() - start) / 1_000_000);
         awaitFleetCounted();
-        System.out.println("[failover] connections per node: " + connectionsByNode());
+        System.out.println("[failover] connections per node: " + entry.readyNodeConnections());
     }
 
     @AfterAll
@@ -72,8 +72,8 @@ class HaproxyFailoverIT {
     @Order(1)
     void theBalancerSpreadsClientsAndFollowsTheRegistry() {
         assertEquals(Map.of("node-1", "UP", "node-2", "UP", "node-3", "UP"), CLUSTER.balancerServers());
-        connectionsByNode().forEach((node, count) ->
-                assertTrue(count > CLIENTS / 6, () -> node + " holds only " + count + " of " + CLIENTS + ": " + connectionsByNode()));
+        entry.readyNodeConnections().forEach((node, count) ->
+                assertTrue(count > CLIENTS / 6, () -> node + " holds only " + count + " of " + CLIENTS + ": " + entry.readyNodeConnections()));
         assertEquals(403, entry.postJson("/api/admin/drain", "").statusCode(), "the admin API is not reachable through the balancer");
     }
 
@@ -137,7 +137,7 @@ class HaproxyFailoverIT {
         Await.until(() -> !CLUSTER.balancerServers().containsKey("node-1"), () -> "HAProxy servers " + CLUSTER.balancerServers());
         Await.until(() -> !CLUSTER.node(2).registryIds().contains("node-1"), () -> "registry " + CLUSTER.node(2).registryIds());
         awaitFleetCounted();
-        System.out.println("[failover] connections per node after the kill: " + connectionsByNode());
+        System.out.println("[failover] connections per node after the kill: " + entry.readyNodeConnections());
     }
 
     @Test
@@ -146,10 +146,10 @@ class HaproxyFailoverIT {
         long startedAt = System.nanoTime();
         CLUSTER.run("start", "1");
         // Nodes 2 and 3 hold all clients; each sheds users to the empty node-1 in waves, through HAProxy's map.
-        Await.until(() -> connectionsByNode().getOrDefault("node-1", 0) >= CLIENTS / 5, () -> "connections " + connectionsByNode());
+        Await.until(() -> entry.readyNodeConnections().getOrDefault("node-1", 0) >= CLIENTS / 5, () -> "connections " + entry.readyNodeConnections());
         awaitFleetCounted();
         List<Integer> moved = fleet.readySince(startedAt);
-        System.out.println("[failover] rebalance onto the rejoined node-1: " + connectionsByNode() + "; moved clients' gap (closed -> resubscribed): "
+        System.out.println("[failover] rebalance onto the rejoined node-1: " + entry.readyNodeConnections() + "; moved clients' gap (closed -> resubscribed): "
                 + ClientFleet.percentiles(gapMillis(moved)));
         everyClientReceivesWhatIsPublishedNow();
     }
@@ -169,7 +169,7 @@ class HaproxyFailoverIT {
         Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), () -> "node-2 (pid " + pid + ") still running");
         Await.until(() -> !CLUSTER.balancerServers().containsKey("node-2"), () -> "HAProxy servers " + CLUSTER.balancerServers());
         awaitFleetCounted();
-        assertEquals(List.of("node-1", "node-3"), connectionsByNode().keySet().stream().sorted().toList());
+        assertEquals(List.of("node-1", "node-3"), entry.readyNodeConnections().keySet().stream().sorted().toList());
     }
 
     /**
@@ -186,9 +186,9 @@ class HaproxyFailoverIT {
                     on.add(i);
                 }
             }
-            Map<String, Integer> counts = connectionsByNode();
+            Map<String, Integer> counts = entry.readyNodeConnections();
             return counts.values().stream().mapToInt(Integer::intValue).sum() == CLIENTS && counts.get(nodeId) == on.size();
-        }, () -> "affinity says " + on.size() + " clients on " + nodeId + ", the registry " + connectionsByNode());
+        }, () -> "affinity says " + on.size() + " clients on " + nodeId + ", the registry " + entry.readyNodeConnections());
         return List.copyOf(on);
     }
 
@@ -213,8 +213,8 @@ class HaproxyFailoverIT {
 
     /** Waits until the registry's counts (a heartbeat old) cover exactly the fleet, not clients closed just before. */
     private static void awaitFleetCounted() {
-        Await.until(() -> connectionsByNode().values().stream().mapToInt(Integer::intValue).sum() == CLIENTS,
-                () -> "registry connection counts " + connectionsByNode());
+        Await.until(() -> entry.readyNodeConnections().values().stream().mapToInt(Integer::intValue).sum() == CLIENTS,
+                () -> "registry connection counts " + entry.readyNodeConnections());
     }
 
     private static long[] sinceMillis(List<Integer> clients, long startNanos) {
@@ -223,16 +223,5 @@ class HaproxyFailoverIT {
 
     private static JsonObject affinity(String user) {
         return Node.json(entry.get("/api/affinity/" + user));
-    }
-
-    /** READY nodes' connection counts as the registry reports them (refreshed by each node's heartbeat). */
-    private static Map<String, Integer> connectionsByNode() {
-        Map<String, Integer> counts = new HashMap<>();
-        for (JsonObject node : Node.jsonArray(entry.get("/api/cluster/nodes")).getValuesAs(JsonObject.class)) {
-            if (node.getString("state").equals("READY")) {
-                counts.put(node.getString("id"), node.getInt("connections"));
-            }
-        }
-        return counts;
     }
 }

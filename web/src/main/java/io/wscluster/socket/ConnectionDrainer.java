@@ -79,9 +79,6 @@ public class ConnectionDrainer {
         List<Connection> open = connections.snapshot();
         int share = (open.size() + remainingWaves - 1) / remainingWaves;
         CloseReason reason = new CloseReason(Closes.DRAINING, "node draining: reconnect to another node");
-        for (Connection connection : open.subList(0, share)) {
-            connections.remove(connection);
-            connection.close(reason);
-        }
+        open.subList(0, share).forEach(connection -> connections.removeAndClose(connection, reason));
     }
 }

@@ -154,10 +154,8 @@ public class ConnectionRebalancer {
         for (int wave = 0; wave < WAVES; wave++) {
             List<Connection> batch = moving.subList(Math.min(moving.size(), wave * perWave), Math.min(moving.size(), (wave + 1) * perWave));
             // The first wave waits one step too, so HAProxy's map has the new affinity before anyone reconnects.
-            scheduler.schedule(() -> batch.forEach(c -> {
-                connections.remove(c);
-                c.close(reason);
-            }), (wave + 1) * spreadMillis / WAVES, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> batch.forEach(c -> connections.removeAndClose(c, reason)),
+                    (wave + 1) * spreadMillis / WAVES, TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -63,8 +63,7 @@ public class ConnectionRegistry implements LocalLoad {
         for (Connection connection : all) {
             if (connection.silentNanos(now) > timeoutNanos) {
                 LOG.fine(() -> "Closing idle connection " + connection.id());
-                remove(connection);
-                connection.close(reason);
+                removeAndClose(connection, reason);
             }
         }
     }
@@ -87,6 +86,12 @@ public class ConnectionRegistry implements LocalLoad {
             removeFrom(byChannel, channel, connection);
         }
         connection.channels().clear();
+    }
+
+    /** Drops the connection from delivery first, so nothing more is queued to it, then closes it. */
+    void removeAndClose(Connection connection, CloseReason reason) {
+        remove(connection);
+        connection.close(reason);
     }
 
     void subscribe(Connection connection, String channel) {

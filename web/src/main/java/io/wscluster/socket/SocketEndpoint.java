@@ -136,8 +136,7 @@ public class SocketEndpoint {
     public void close(Session session, CloseReason reason) {
         if (connection != null) {
             metrics.connectionClosed(reason.getCloseCode().getCode());
-            connections.remove(connection);
-            connection.close(reason); // drops its queue
+            connections.removeAndClose(connection, reason); // drops its queue
             LOG.fine(() -> "Closed " + session.getId() + ": " + reason);
         }
     }

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -56,6 +58,12 @@ public final class Node {
     /** The ids of the nodes this node's registry shows READY. */
     public List<String> readyNodeIds() {
         return registry().filter(n -> n.getString("state").equals("READY")).map(n -> n.getString("id")).toList();
+    }
+
+    /** READY nodes' connection counts as this node's registry shows them (each a heartbeat old). */
+    public Map<String, Integer> readyNodeConnections() {
+        return registry().filter(n -> n.getString("state").equals("READY"))
+                .collect(Collectors.toMap(n -> n.getString("id"), n -> n.getInt("connections")));
     }
 
     private java.util.stream.Stream<JsonObject> registry() {
