@@ -1,0 +1,286 @@
+package io.wscluster.loadtest.client;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.wscluster.loadtest.measure.Clock;
+import io.wscluster.loadtest.measure.StreamTracker;
+import io.wscluster.loadtest.measure.Tallies;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One simulated client: connects as its user, subscribes to its channels, reconnects (250 ms backoff
+ * halved at random, doubling to 4 s, moving to the next target) and resubscribes after every loss, as
+ * the wscluster clients do; counts what it receives per publisher stream. Publishers use it without
+ * channels. All state is touched only on the connection's event-loop thread, except {@link #send}.
+ */
+public final class BenchSocket {
+
+    private static final long PING_SECONDS = 25;
+
+    private final RunContext run;
+    private final int index;
+    private final String user;
+    private final int[] channels;
+    private int target;
+    private long backoffMillis = 250;
+    private volatile Channel channel;
+    private volatile boolean ready;
+    private boolean everReady;
+    private boolean affected;
+    private long lostAtMicros;
+    private long attemptStartMicros;
+    private int pendingSubscriptions;
+    /** Set once when measurement begins, if this connection was subscribed then: only those count for loss. */
+    private volatile StreamTracker[] streams;
+
+    public BenchSocket(RunContext run, int index, String user, int[] channels) {
+        this.run = run;
+        this.index = index;
+        this.user = user;
+        this.channels = channels;
+        this.target = index % run.connector.targetCount();
+    }
+
+    public void connect() {
+        if (run.stopping) {
+            return;
+        }
+        run.tallies.connectAttempts.increment();
+        attemptStartMicros = Clock.micros();
+        run.connector.connect(index, target, user, new Attempt()).addListener(f -> {
+            if (!f.isSuccess()) {
+                run.tallies.connectFailures.increment();
+                run.tallies.error("connect: " + f.cause().getClass().getSimpleName());
+                retry(true);
+            }
+        });
+    }
+
+    /** Sends a text frame if the connection is up and keeping up; false when it was not sent. */
+    public boolean send(String text) {
+        Channel c = channel;
+        if (c == null || !ready || !c.isWritable()) {
+            return false;
+        }
+        c.writeAndFlush(new TextWebSocketFrame(text), c.voidPromise());
+        return true;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public int[] channels() {
+        return channels;
+    }
+
+    /** Starts loss tracking if this connection is subscribed now; returns whether it is. */
+    public boolean track() {
+        if (!ready || channels.length == 0) {
+            return false;
+        }
+        streams = new StreamTracker[run.publishers * channels.length];
+        return true;
+    }
+
+    public boolean isTracked() {
+        return streams != null;
+    }
+
+    public boolean isAffected() {
+        return affected;
+    }
+
+    /** Distinct messages received while tracked. */
+    public long distinct() {
+        long sum = 0;
+        StreamTracker[] s = streams;
+        if (s != null) {
+            for (StreamTracker t : s) {
+                sum += t == null ? 0 : t.distinct();
+            }
+        }
+        return sum;
+    }
+
+    public void close() {
+        Channel c = channel;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private void retry(boolean moveOn) {
+        if (run.stopping) {
+            return;
+        }
+        if (moveOn) {
+            target = (target + 1) % run.connector.targetCount();
+        }
+        long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+        backoffMillis = Math.min(backoffMillis * 2, 4_000);
+        run.connector.group().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void onReady(long now) {
+        ready = true;
+        backoffMillis = 250;
+        if (channels.length == 0) {
+            run.tallies.publishersReady.incrementAndGet();
+            return;
+        }
+        run.tallies.subscribed.incrementAndGet();
+        if (!everReady) {
+            everReady = true;
+            run.tallies.connectTime.recordValue(Math.max(0, now - attemptStartMicros));
+        } else {
+            run.tallies.reconnects.increment();
+            run.reconnections.add(new long[] {index, lostAtMicros, now});
+        }
+        lostAtMicros = 0;
+    }
+
+    private void onMessage(String frame, long now) {
+        int data = frame.indexOf("\"lt\":");
+        if (data < 0 || Frames.number(frame, "\"lt\":", data) != run.runId) {
+            return; // not this run's message
+        }
+        int publisher = (int) Frames.number(frame, "\"p\":", data);
+        int channel = (int) Frames.number(frame, "\"c\":", data);
+        long seq = Frames.number(frame, "\"s\":", data);
+        long sentMicros = Frames.number(frame, "\"t\":", data);
+        run.tallies.delivered.increment();
+        if (sentMicros >= run.measureFromMicros) {
+            run.tallies.latency.recordValue(Math.min(Math.max(0, now - sentMicros), Tallies.HIGHEST_MICROS));
+        }
+        StreamTracker[] s = streams;
+        if (s == null || publisher < 0 || publisher >= run.publishers) {
+            return;
+        }
+        int position = -1;
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] == channel) {
+                position = i;
+            }
+        }
+        if (position < 0) {
+            return;
+        }
+        int key = publisher * channels.length + position;
+        StreamTracker tracker = s[key] == null ? (s[key] = new StreamTracker()) : s[key];
+        long lateBefore = tracker.late();
+        if (!tracker.record(seq)) {
+            run.tallies.duplicates.increment();
+        } else if (tracker.late() > lateBefore) {
+            run.tallies.late.increment();
+        }
+    }
+
+    /** One connection attempt's handler: the handshake, the subscriptions, the frames, the end. */
+    private final class Attempt extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+        private int closeCode = 1006;
+        private boolean open;
+        private ScheduledFuture<?> pings;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                open = true;
+                channel = ctx.channel();
+                if (channels.length > 0) {
+                    run.tallies.connected.incrementAndGet();
+                }
+                // The nodes close connections silent for 120 s (4002); real clients ping, so do these.
+                pings = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ping\"}")),
+                        PING_SECONDS + ThreadLocalRandom.current().nextLong(5), PING_SECONDS, TimeUnit.SECONDS);
+                pendingSubscriptions = channels.length;
+                if (channels.length == 0) {
+                    onReady(Clock.micros());
+                }
+                for (int i = 0; i < channels.length; i++) {
+                    ctx.write(new TextWebSocketFrame("{\"type\":\"subscribe\",\"channel\":\"" + run.channels.name(channels[i]) + "\",\"id\":" + i + "}"));
+                }
+                ctx.flush();
+            } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                run.tallies.error("handshake timeout");
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            long now = Clock.micros();
+            if (frame instanceof TextWebSocketFrame) {
+                String text = frame.content().toString(StandardCharsets.UTF_8);
+                String type = Frames.type(text);
+                switch (type) {
+                    case "message" -> onMessage(text, now);
+                    case "subscribed" -> {
+                        if (--pendingSubscriptions == 0) {
+                            onReady(now);
+                        }
+                    }
+                    case "published" -> run.tallies.publishAcknowledged.increment();
+                    case "error" -> run.tallies.error(Frames.string(text, "\"code\":\""));
+                    default -> { }
+                }
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                closeCode = close.statusCode() < 0 ? 1005 : close.statusCode();
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!open) {
+                run.tallies.error("handshake: " + Frames.firstLine(cause.getMessage()));
+            } else {
+                run.tallies.error("socket: " + cause.getClass().getSimpleName());
+            }
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            long now = Clock.micros();
+            if (pings != null) {
+                pings.cancel(false);
+            }
+            boolean wasReady = ready;
+            ready = false;
+            if (channel == ctx.channel()) {
+                channel = null;
+            }
+            if (open) {
+                if (channels.length > 0) {
+                    run.tallies.connected.decrementAndGet();
+                }
+                run.tallies.close(closeCode);
+            } else {
+                run.tallies.connectFailures.increment();
+            }
+            if (wasReady && channels.length == 0) {
+                run.tallies.publishersReady.decrementAndGet();
+            } else if (wasReady) {
+                run.tallies.subscribed.decrementAndGet();
+                if (lostAtMicros == 0) {
+                    lostAtMicros = now;
+                }
+                affected |= run.killedAtMicros > 0 && now >= run.killedAtMicros;
+            }
+            // A failed attempt or an abnormal end moves on to the next target; a 1012/1001 close goes
+            // back through the same entry (the balancer routes it elsewhere).
+            retry(!open || closeCode == 1006 || closeCode == 1013);
+            super.channelInactive(ctx);
+        }
+    }
+}

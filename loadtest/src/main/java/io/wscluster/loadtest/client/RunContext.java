@@ -1,0 +1,32 @@
+package io.wscluster.loadtest.client;
+
+import io.wscluster.loadtest.measure.Tallies;
+import io.wscluster.loadtest.run.ChannelMix;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** What every connection of one worker process shares: where to connect, what to count, the run's clock marks. */
+public final class RunContext {
+
+    public final Connector connector;
+    public final Tallies tallies;
+    public final ChannelMix channels;
+    /** Marks this run's messages, so leftovers of an earlier run on the same cluster are ignored. */
+    public final long runId;
+    public final int publishers;
+    /** Reconnections as {connection index, lost at, resubscribed at} (epoch microseconds). */
+    public final Queue<long[]> reconnections = new ConcurrentLinkedQueue<>();
+    /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */
+    public volatile long measureFromMicros = Long.MAX_VALUE;
+    /** When a node is to be killed (epoch microseconds, told before the kill), or 0: connections lost after it are "affected". */
+    public volatile long killedAtMicros;
+    public volatile boolean stopping;
+
+    public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers) {
+        this.connector = connector;
+        this.tallies = tallies;
+        this.channels = channels;
+        this.runId = runId;
+        this.publishers = publishers;
+    }
+}

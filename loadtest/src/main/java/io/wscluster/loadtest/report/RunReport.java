@@ -1,0 +1,189 @@
+package io.wscluster.loadtest.report;
+
+import io.wscluster.loadtest.run.ClusterNodes.Sample;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonWriterFactory;
+import jakarta.json.stream.JsonGenerator;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The outcome of a run, as a human summary, as JSON ({@code report.json}) and as charts: what was asked,
+ * the timeline, latency, the delivery account (expected, received, lost, duplicated, late), closes and
+ * errors by kind, the failover when a node was killed, and the nodes' memory when it was sampled.
+ */
+public record RunReport(String label, JsonObject settings, List<Second> timeline, Histogram latency, Histogram connectTime,
+                        int connectionsAsked, int maxSubscribed, double publishSeconds, long published, long acknowledged,
+                        long skipped, long delivered, long expected, long distinct, long duplicates, long late,
+                        Map<String, Long> closes, Map<String, Long> errors, Failover failover,
+                        List<Sample> nodesBefore, List<Sample> nodesAfter) {
+
+    public long lost() {
+        return Math.max(0, expected - distinct);
+    }
+
+    public double deliveriesPerSecond() {
+        return publishSeconds > 0 ? delivered / publishSeconds : 0;
+    }
+
+    public double publishedPerSecond() {
+        return publishSeconds > 0 ? published / publishSeconds : 0;
+    }
+
+    /** Milliseconds at a percentile, NaN when nothing was recorded. */
+    public static double ms(Histogram h, double percentile) {
+        return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public static double maxMs(Histogram h) {
+        return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0;
+    }
+
+    public String summary() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%s%n", label));
+        s.append(String.format(Locale.ROOT, "  connections   %,d of %,d subscribed at most; connect+subscribe p50 %s / p99 %s / max %s ms%n",
+                maxSubscribed, connectionsAsked, f(ms(connectTime, 50)), f(ms(connectTime, 99)), f(maxMs(connectTime))));
+        if (published > 0 || expected > 0) {
+            s.append(String.format(Locale.ROOT, "  published     %,d in %.1f s (%,.0f/s), %,d acknowledged, %,d skipped (publisher could not send)%n",
+                    published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
+            s.append(String.format(Locale.ROOT, "  delivered     %,d (%,.0f/s); expected %,d, received %,d distinct: lost %,d, duplicates %,d, out of order %,d%n",
+                    delivered, deliveriesPerSecond(), expected, distinct, lost(), duplicates, late));
+            s.append(String.format(Locale.ROOT, "  latency ms    p50 %s  p95 %s  p99 %s  p99.9 %s  max %s  (%,d measured after the warm-up)%n",
+                    f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
+                    latency.getTotalCount()));
+        }
+        s.append("  closes        ").append(closes.isEmpty() ? "none" : closes).append(System.lineSeparator());
+        s.append("  errors        ").append(errors.isEmpty() ? "none" : errors).append(System.lineSeparator());
+        if (failover != null) {
+            Failover fo = failover;
+            s.append(String.format(Locale.ROOT, "  failover      %s of %s at %.1f s: %,d clients affected, %,d resubscribed, %,d still down at the end%n",
+                    fo.signal(), fo.node(), fo.atSecond(), fo.affected(), fo.resubscribed(), fo.downAtEnd()));
+            s.append(String.format(Locale.ROOT, "                kill -> resubscribed p50 %s / p99 %s / max %s ms (max = every affected client back);"
+                    + " own gap p50 %s / p99 %s / max %s ms%n", f(ms(fo.fromKill(), 50)), f(ms(fo.fromKill(), 99)), f(maxMs(fo.fromKill())),
+                    f(ms(fo.gap(), 50)), f(ms(fo.gap(), 99)), f(maxMs(fo.gap()))));
+            s.append(String.format(Locale.ROOT, "                messages lost by affected clients: %,d of %,d expected%n",
+                    fo.affectedLost(), fo.affectedExpected()));
+        }
+        if (!nodesAfter.isEmpty()) {
+            s.append("  nodes         heap after full GC and RSS, before and while holding the connections").append(System.lineSeparator());
+            for (Sample after : nodesAfter) {
+                Sample before = nodesBefore.stream().filter(b -> b.node().equals(after.node())).findFirst().orElse(null);
+                s.append(String.format(Locale.ROOT, "    %-8s %,7d conns  heap %s -> %s MiB  RSS %s -> %s MiB", after.node(), after.connections(),
+                        before == null ? "?" : mib(before.heapUsedBytes()), mib(after.heapUsedBytes()),
+                        before == null ? "?" : mib(before.rssBytes()), mib(after.rssBytes())));
+                if (before != null && after.connections() > 0) {
+                    s.append(String.format(Locale.ROOT, "  = %,.1f KiB heap, %,.1f KiB RSS per connection",
+                            (after.heapUsedBytes() - before.heapUsedBytes()) / 1024.0 / after.connections(),
+                            (after.rssBytes() - before.rssBytes()) / 1024.0 / after.connections()));
+                }
+                s.append(System.lineSeparator());
+            }
+        }
+        return s.toString();
+    }
+
+    public JsonObject toJson() {
+        JsonArrayBuilder seconds = Json.createArrayBuilder();
+        for (Second t : timeline) {
+            seconds.add(Json.createObjectBuilder().add("t", t.t()).add("phase", t.phase()).add("connected", t.connected())
+                    .add("subscribed", t.subscribed()).add("publishedPerSecond", t.publishedPerSecond())
+                    .add("deliveredPerSecond", t.deliveredPerSecond()).add("p50Ms", num(t.p50())).add("p99Ms", num(t.p99()))
+                    .add("maxMs", num(t.max())).add("reconnects", t.reconnects()));
+        }
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("label", label)
+                .add("settings", settings)
+                .add("connections", Json.createObjectBuilder().add("asked", connectionsAsked).add("maxSubscribed", maxSubscribed)
+                        .add("connectMs", percentiles(connectTime)))
+                .add("messages", Json.createObjectBuilder().add("publishSeconds", publishSeconds).add("published", published)
+                        .add("acknowledged", acknowledged).add("skipped", skipped).add("delivered", delivered)
+                        .add("publishedPerSecond", publishedPerSecond()).add("deliveriesPerSecond", deliveriesPerSecond())
+                        .add("expected", expected).add("distinct", distinct).add("lost", lost()).add("duplicates", duplicates)
+                        .add("outOfOrder", late))
+                .add("latencyMs", percentiles(latency))
+                .add("closes", counts(closes))
+                .add("errors", counts(errors))
+                .add("timeline", seconds);
+        if (failover != null) {
+            json.add("failover", Json.createObjectBuilder().add("node", failover.node()).add("signal", failover.signal())
+                    .add("atSecond", failover.atSecond()).add("affected", failover.affected())
+                    .add("resubscribed", failover.resubscribed()).add("downAtEnd", failover.downAtEnd())
+                    .add("killToResubscribedMs", percentiles(failover.fromKill())).add("gapMs", percentiles(failover.gap()))
+                    .add("affectedExpected", failover.affectedExpected()).add("affectedLost", failover.affectedLost()));
+        }
+        if (!nodesAfter.isEmpty()) {
+            json.add("nodes", Json.createObjectBuilder().add("before", samples(nodesBefore)).add("after", samples(nodesAfter)));
+        }
+        return json.build();
+    }
+
+    /** The key figures as one tab-separated line under a header, for scripts that tabulate several runs. */
+    public String figures() {
+        String header = "label\tconnections\tsubscribed\tpublished/s\tdeliveries/s\tp50 ms\tp95 ms\tp99 ms\tp99.9 ms\tmax ms\tlost\tduplicates\tout of order";
+        String row = String.join("\t", label, String.valueOf(connectionsAsked), String.valueOf(maxSubscribed),
+                String.format(Locale.ROOT, "%.0f", publishedPerSecond()), String.format(Locale.ROOT, "%.0f", deliveriesPerSecond()),
+                f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
+                String.valueOf(lost()), String.valueOf(duplicates), String.valueOf(late));
+        return header + System.lineSeparator() + row + System.lineSeparator();
+    }
+
+    /** Writes summary.txt, figures.tsv, report.json and the charts into {@code dir}. */
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("summary.txt"), summary());
+        Files.writeString(dir.resolve("figures.tsv"), figures());
+        JsonWriterFactory writers = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
+        try (Writer out = Files.newBufferedWriter(dir.resolve("report.json"))) {
+            writers.createWriter(out).write(toJson());
+        }
+        Charts.write(this, dir);
+    }
+
+    private static JsonObjectBuilder percentiles(Histogram h) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("count", h == null ? 0 : h.getTotalCount());
+        if (h != null && h.getTotalCount() > 0) {
+            json.add("p50", ms(h, 50)).add("p90", ms(h, 90)).add("p95", ms(h, 95)).add("p99", ms(h, 99))
+                    .add("p99.9", ms(h, 99.9)).add("max", maxMs(h)).add("mean", h.getMean() / 1000.0);
+        }
+        return json;
+    }
+
+    private static JsonObjectBuilder counts(Map<String, Long> counts) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        counts.forEach(json::add);
+        return json;
+    }
+
+    private static JsonArrayBuilder samples(List<Sample> samples) {
+        JsonArrayBuilder json = Json.createArrayBuilder();
+        samples.forEach(s -> json.add(Json.createObjectBuilder().add("node", s.node()).add("pid", s.pid())
+                .add("connections", s.connections()).add("heapUsedBytes", s.heapUsedBytes()).add("rssBytes", s.rssBytes())));
+        return json;
+    }
+
+    private static jakarta.json.JsonValue num(double value) {
+        return Double.isNaN(value) ? jakarta.json.JsonValue.NULL : Json.createValue(value);
+    }
+
+    static String f(double ms) {
+        if (Double.isNaN(ms)) {
+            return "-";
+        }
+        return ms < 10 ? String.format(Locale.ROOT, "%.2f", ms) : ms < 100 ? String.format(Locale.ROOT, "%.1f", ms)
+                : String.format(Locale.ROOT, "%,.0f", ms);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
+    }
+}
