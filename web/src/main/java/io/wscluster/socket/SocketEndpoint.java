@@ -11,7 +11,6 @@ import io.wscluster.ops.NodeMetrics;
 import io.wscluster.registry.NodeRegistry;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
-import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -38,25 +37,28 @@ public class SocketEndpoint {
     /** Tyrus's incoming frame buffer (4 MiB): frames larger than this never reach the application. */
     static final int HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
-    @Inject
-    ConnectionRegistry connections;
-
-    @Inject
-    MessagePublisher publisher;
-
-    @Inject
-    ChannelCatalog channels;
-
-    @Inject
-    SocketSettings settings;
-
-    @Inject
-    NodeRegistry registry;
-
-    @Inject
-    NodeMetrics metrics;
+    private final ConnectionRegistry connections;
+    private final MessagePublisher publisher;
+    private final ChannelCatalog channels;
+    private final SocketSettings settings;
+    private final NodeRegistry registry;
+    private final NodeMetrics metrics;
 
     private Connection connection;
+
+    /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
+    record Services(ConnectionRegistry connections, MessagePublisher publisher, ChannelCatalog channels,
+                    SocketSettings settings, NodeRegistry registry, NodeMetrics metrics) {
+    }
+
+    SocketEndpoint(Services services) {
+        this.connections = services.connections();
+        this.publisher = services.publisher();
+        this.channels = services.channels();
+        this.settings = services.settings();
+        this.registry = services.registry();
+        this.metrics = services.metrics();
+    }
 
     @OnOpen
     public void open(Session session) throws IOException {
