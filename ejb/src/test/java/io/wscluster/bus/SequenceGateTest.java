@@ -76,4 +76,22 @@ class SequenceGateTest {
         assertEquals(List.of("a500", "a499", "a501"), delivered);
         assertEquals(1, gate.lateBatches());
     }
+
+    @Test
+    void aStreamSeenFromItsStartWaitsForItsFirstBatches() {
+        gate.accept(batch("a", 1, 2), 0);
+        gate.accept(batch("a", 1, 3), 0);
+        assertEquals(List.of(), delivered, "2 and 3 wait for 1, which is still in flight");
+        gate.accept(batch("a", 1, 1), 10);
+        assertEquals(List.of("a1", "a2", "a3"), delivered);
+        assertEquals(0, gate.lateBatches());
+    }
+
+    @Test
+    void aFirstBatchThatNeverComesIsSkippedAfterTheTimeout() {
+        gate.accept(batch("a", 1, 3), 0);
+        gate.expire(1_000);
+        assertEquals(List.of("a3"), delivered);
+        assertEquals(2, gate.lostBatches());
+    }
 }

@@ -82,6 +82,8 @@ public class ConnectionRebalancer {
     ManagedThreadFactory threadFactory;
 
     private ScheduledThreadPoolExecutor scheduler;
+    /** The cluster's connection total at the previous check (-1 before the first). */
+    private int lastTotal = -1;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         if (!enabled) {
@@ -109,9 +111,16 @@ public class ConnectionRebalancer {
                 return;
             }
             int mine = connections.connections();
-            double mean = (mine + others.stream().mapToInt(NodeInfo::connections).sum()) / (others.size() + 1.0);
+            int total = mine + others.stream().mapToInt(NodeInfo::connections).sum();
+            double mean = total / (others.size() + 1.0);
             int excess = (int) Math.floor(mine - mean);
-            if (mine <= mean * (1 + threshold) || excess < minExcess) {
+            // Only a settled cluster is rebalanced. While clients pour in (a ramp, a failover), this node's
+            // live count runs ahead of the others' heartbeat counts and looks like an excess; a load test
+            // caught rebalancing closing 50 of 1,000 clients mid-ramp. A joining node is no ramp: the
+            // total stays put while the counts are uneven.
+            boolean settled = lastTotal >= 0 && Math.abs(total - lastTotal) <= Math.max(minExcess, total * threshold / 4);
+            lastTotal = total;
+            if (!settled || mine <= mean * (1 + threshold) || excess < minExcess) {
                 return;
             }
             int toMove = Math.min(excess, (int) Math.ceil(mine * maxShare));
