@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fan-out: one hot channel, many subscribers spread over 3 nodes by HAProxy; the publish rate is stepped
+# up until p99 latency passes BENCH_P99_MS (default 10) or a message is lost. Prints the table of every
+# step and the highest step that held.
+#
+#   bench/fanout.sh [subscribers] [rates]       default 2000 and 5,10,20,40,80,160 msgs/s
+#
+# Each step: a fresh set of connections, BENCH_WARMUP (5s) of publishing, then BENCH_DURATION (20s)
+# measured. Reports: bench/results/fanout-*.
+source "$(dirname "$0")/lib.sh"
+subscribers=${1:-2000}
+rates=${2:-5,10,20,40,80,160}
+slo=${BENCH_P99_MS:-10}
+build_if_needed
+echo "# fan-out, $(date -u +%FT%TZ), $machine"
+cluster_up 3
+dirs=()
+held=none
+for rate in ${rates//,/ }; do
+    dir="$results/fanout-$stamp/rate-$rate"
+    dirs+=("$dir")
+    status=0
+    loadtest "$dir" "fan-out $rate msgs/s x $subscribers" --connections="$subscribers" --ramp=500 \
+        --channels=hot --rate="$rate" --warmup="${BENCH_WARMUP:-5s}" --duration="${BENCH_DURATION:-20s}" \
+        --slo-p99-ms="$slo" || status=$?
+    [ $status = 0 ] || [ $status = 3 ] || exit $status
+    if [ $status = 3 ]; then break; fi
+    held="$rate msgs/s = $(awk -F'\t' 'NR==2{print $5}' "$dir/figures.tsv") deliveries/s"
+done
+cluster_down
+echo
+table "${dirs[@]}"
+echo
+echo "highest step with p99 <= $slo ms and nothing lost: $held"

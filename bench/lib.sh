@@ -1,0 +1,51 @@
+# Shared by the bench/*.sh scenarios (sourced, not run): builds what is missing, starts and stops a local
+# cluster with payara/cluster.sh (everything on 127.0.0.1), runs the load-test tool, keeps reports.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jar=loadtest/target/wscluster-loadtest.jar
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=bench/results
+machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -n 1)"
+
+# Builds the WAR, the Payara layout and the tool once, when any of them is missing.
+build_if_needed() {
+    if [ ! -f "$jar" ] || [ ! -f payara/target/wscluster.war ] || [ ! -f payara/target/payara-micro.jar ]; then
+        ./mvnw -B -q -DskipTests package
+    fi
+}
+
+# cluster_up N [extra environment for cluster.sh]: a fresh cluster, stopped again when the script exits.
+cluster_up() {
+    local nodes=$1
+    shift
+    payara/cluster.sh down >/dev/null 2>&1 || true
+    trap 'payara/cluster.sh down >/dev/null 2>&1 || true' EXIT
+    env "$@" payara/cluster.sh up "$nodes" >/dev/null
+}
+
+cluster_down() {
+    payara/cluster.sh down >/dev/null 2>&1 || true
+}
+
+# loadtest REPORT_DIR LABEL [options]: runs the tool, keeps its report; returns the tool's exit code.
+loadtest() {
+    local dir=$1 label=$2
+    shift 2
+    mkdir -p "$dir"
+    java -jar "$jar" --report="$dir" --label="$label" "$@"
+}
+
+# Prints a markdown table from the figures.tsv of the given report directories (one row each).
+table() {
+    local first=1 dir
+    for dir in "$@"; do
+        [ -f "$dir/figures.tsv" ] || continue
+        if [ $first = 1 ]; then
+            head -n 1 "$dir/figures.tsv" | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+            head -n 1 "$dir/figures.tsv" | sed 's/[^\t]*/---/g; s/\t/|/g; s/^/|/; s/$/|/'
+            first=0
+        fi
+        tail -n 1 "$dir/figures.tsv" | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+    done
+}
