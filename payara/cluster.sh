@@ -120,13 +120,30 @@ start_node() { # index count
     echo $! > "$dir/pid"
 }
 
+# What a node that did not come up was doing: its log's problems and milestones, its last lines, and
+# (if it still runs) the stacks of the start-up thread and of every thread in wscluster code.
+startup_report() { # dir
+    local dir=$1
+    {
+        echo "--- $(basename "$dir"): warnings, errors and milestones from server.log"
+        grep -E '^(SEVERE|WARNING|ERROR)|ISPN000094|Joined cluster|ready in|Caused by' "$dir/server.log" | tail -n 40
+        echo "--- last lines of server.log"
+        tail -n 40 "$dir/server.log"
+        if alive "$dir" && command -v jcmd >/dev/null; then
+            echo "--- threads in start-up or wscluster code"
+            jcmd "$(cat "$dir/pid")" Thread.print 2>/dev/null \
+                | awk -v RS= '/io\.wscluster|PayaraMicroImpl\.bootStrap/ { print; print "" }' | head -n 150
+        fi
+    } >&2 || true
+}
+
 wait_ready() { # dir
     local dir=$1 http deadline
     http=$(cat "$dir/http-port")
     deadline=$((SECONDS + ready_timeout))
     until ready "$http"; do
-        alive "$dir" || { tail -n 40 "$dir/server.log" >&2; die "$(basename "$dir") exited during start-up"; }
-        [ $SECONDS -lt $deadline ] || { tail -n 40 "$dir/server.log" >&2; die "$(basename "$dir") not ready after ${ready_timeout}s"; }
+        alive "$dir" || { startup_report "$dir"; die "$(basename "$dir") exited during start-up"; }
+        [ $SECONDS -lt $deadline ] || { startup_report "$dir"; die "$(basename "$dir") not ready after ${ready_timeout}s"; }
         sleep 1
     done
     # Micro logs "ready" even when the deployment failed; readiness above proves the app is up.

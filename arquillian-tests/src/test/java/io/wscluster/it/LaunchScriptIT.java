@@ -4,31 +4,65 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The README's run command: payara/cluster.sh brings up a node on loopback that serves clients, and stops it. */
+/**
+ * The README's run command: payara/cluster.sh brings up a node on loopback that serves clients, and stops it.
+ * The node starts while its cluster (JGroups) port is taken, so it must retry its join until the port is free.
+ */
 class LaunchScriptIT {
 
-    private static final ClusterScript SCRIPT = new ClusterScript("script-run", 18180, 16950, 17850);
+    private static final int JGROUPS_PORT = 17850;
+    private static final ClusterScript SCRIPT = new ClusterScript("script-run", 18180, 16950, JGROUPS_PORT);
     private static final Node NODE = SCRIPT.node(1);
+    private static String serverLogAtStart;
 
     @BeforeAll
     static void up() throws Exception {
-        String output = SCRIPT.run("up", "1");
+        CompletableFuture<String> up;
+        try (ServerSocket squatter = new ServerSocket(JGROUPS_PORT, 50, InetAddress.getLoopbackAddress())) {
+            up = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return SCRIPT.run("up", "1");
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Path log = SCRIPT.runDir().resolve("node-1/server.log");
+            Await.until(Duration.ofSeconds(180), () -> read(log).contains("Could not join the cluster"),
+                    () -> "the node reports its failed join: " + up);
+        }
+        String output = up.get(300, TimeUnit.SECONDS);
         assertTrue(output.contains("1 node(s) ready"), output);
+        serverLogAtStart = read(SCRIPT.runDir().resolve("node-1/server.log"));
     }
 
     @AfterAll
     static void down() throws Exception {
         SCRIPT.run("down");
         assertFalse(Files.exists(SCRIPT.runDir().resolve("node-1")), "down removes the node's directory");
+    }
+
+    @Test
+    void aNodeThatCannotJoinAtStartRetriesUntilItCan() {
+        assertTrue(serverLogAtStart.contains("Registered again after being disconnected"), serverLogAtStart);
     }
 
     @Test
@@ -57,6 +91,14 @@ class LaunchScriptIT {
         for (String listener : listeners) {
             String local = listener.trim().split("\\s+")[3];
             assertTrue(local.startsWith("127.0.0.1:"), "listening beyond loopback: " + listener);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

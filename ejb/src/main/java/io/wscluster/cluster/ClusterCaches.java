@@ -35,6 +35,7 @@ import org.infinispan.remoting.transport.Address;
 public class ClusterCaches {
 
     private static final Logger LOG = Logger.getLogger(ClusterCaches.class.getName());
+    private static final long SLOW_CACHE_START_MILLIS = 5_000;
 
     @Inject
     NodeIdentity node;
@@ -69,9 +70,21 @@ public class ClusterCaches {
         holder.getGlobalConfigurationBuilder().classLoader(loader).transport().nodeName(node.id());
         long start = System.nanoTime();
         DefaultCacheManager started = new DefaultCacheManager(holder, true);
-        started.addListener(new ViewListener());
-        for (String cache : List.of("nodes", "affinity", "settings", "history")) {
-            started.getCache(cache); // start each now, so state transfer happens during start-up
+        try {
+            started.addListener(new ViewListener());
+            for (String cache : List.of("nodes", "affinity", "settings", "history")) {
+                long cacheStart = System.nanoTime();
+                started.getCache(cache); // start each now, so state transfer happens during start-up
+                long millis = (System.nanoTime() - cacheStart) / 1_000_000;
+                if (millis > SLOW_CACHE_START_MILLIS) {
+                    LOG.warning(() -> String.format("Cache %s took %d ms to start (initial state transfer)", cache, millis));
+                }
+            }
+        } catch (RuntimeException e) {
+            // Leave nothing half-joined behind: a manager left running keeps its JGroups ports bound,
+            // and every retry would then fail to bind them.
+            started.stop();
+            throw e;
         }
         manager = started;
         LOG.info(() -> String.format("Joined cluster %s as %s in %d ms; members %s", started.getClusterName(),

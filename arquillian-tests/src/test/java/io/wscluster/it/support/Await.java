@@ -14,10 +14,14 @@ public final class Await {
     }
 
     public static void until(BooleanSupplier condition, Supplier<String> describe) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        until(TIMEOUT, condition, describe);
+    }
+
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> describe) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT + ": " + describe.get());
+                throw new AssertionError("not within " + timeout + ": " + describe.get());
             }
             try {
                 Thread.sleep(POLL_MILLIS); // a poll interval, not a synchronisation: the condition decides
