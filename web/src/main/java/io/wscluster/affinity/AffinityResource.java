@@ -1,9 +1,9 @@
 package io.wscluster.affinity;
 
+import io.wscluster.protocol.JsonText;
 import io.wscluster.registry.NodeInfo;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -27,7 +27,7 @@ public class AffinityResource {
 
     @GET
     public JsonObject lookup(@PathParam("user") String user) {
-        JsonObjectBuilder body = Json.createObjectBuilder().add("user", user).add("strategy", affinity.strategy());
+        JsonObjectBuilder body = JsonText.provider().createObjectBuilder().add("user", user).add("strategy", affinity.strategy());
         Optional<UserAffinity> entry = affinity.lookup(user);
         entry.ifPresent(a -> body.add("node", a.nodeId()).add("connectedSince", a.connectedSince())
                 .add("lastSeen", a.lastSeen()).add("released", a.released()));

@@ -1,9 +1,9 @@
 package io.wscluster.broadcast;
 
 import io.wscluster.ops.NodeMetrics;
+import io.wscluster.protocol.JsonText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
@@ -28,7 +28,7 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
             default -> Status.BAD_REQUEST;
         };
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Json.createObjectBuilder().add("code", e.code().name()).add("message", e.getMessage()).build())
+                .entity(JsonText.provider().createObjectBuilder().add("code", e.code().name()).add("message", e.getMessage()).build())
                 .build();
     }
 }

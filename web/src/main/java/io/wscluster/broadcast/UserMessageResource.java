@@ -1,8 +1,8 @@
 package io.wscluster.broadcast;
 
+import io.wscluster.protocol.JsonText;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
@@ -30,6 +30,6 @@ public class UserMessageResource {
             InputStream body) throws IOException {
         String data = RequestBodies.readLimited(body, publisher.maxBytes());
         Message message = publisher.sendToUser(user, data, Origin.REST, RequestBodies.priority(priority));
-        return Response.accepted(Json.createObjectBuilder().add("id", message.id()).build()).build();
+        return Response.accepted(JsonText.provider().createObjectBuilder().add("id", message.id()).build()).build();
     }
 }

@@ -4,11 +4,11 @@ import io.wscluster.broadcast.Message;
 import io.wscluster.broadcast.MessagePublisher;
 import io.wscluster.broadcast.Origin;
 import io.wscluster.broadcast.RequestBodies;
+import io.wscluster.protocol.JsonText;
 import io.wscluster.registry.NodeRegistry;
 import io.wscluster.socket.ConnectionRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
@@ -50,16 +50,16 @@ public class ChannelResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
-        JsonArrayBuilder configured = Json.createArrayBuilder();
+        JsonArrayBuilder configured = JsonText.provider().createArrayBuilder();
         catalog.entries().forEach(configured::add);
-        JsonArrayBuilder active = Json.createArrayBuilder();
+        JsonArrayBuilder active = JsonText.provider().createArrayBuilder();
         connections.localSubscriberCounts().forEach((name, count) ->
-                active.add(Json.createObjectBuilder().add("name", name).add("localSubscribers", count)));
+                active.add(JsonText.provider().createObjectBuilder().add("name", name).add("localSubscribers", count)));
         Map<String, Integer> cluster = new TreeMap<>();
         registry.nodes().forEach(n -> n.channels().forEach(c -> cluster.merge(c.name(), c.subscribers(), Integer::sum)));
-        JsonArrayBuilder clusterWide = Json.createArrayBuilder();
-        cluster.forEach((name, count) -> clusterWide.add(Json.createObjectBuilder().add("name", name).add("subscribers", count)));
-        return Json.createObjectBuilder().add("configured", configured).add("active", active).add("cluster", clusterWide).build();
+        JsonArrayBuilder clusterWide = JsonText.provider().createArrayBuilder();
+        cluster.forEach((name, count) -> clusterWide.add(JsonText.provider().createObjectBuilder().add("name", name).add("subscribers", count)));
+        return JsonText.provider().createObjectBuilder().add("configured", configured).add("active", active).add("cluster", clusterWide).build();
     }
 
     /** Publishes the JSON body to the channel; 202 with the message id. */
@@ -71,6 +71,6 @@ public class ChannelResource {
             InputStream body) throws IOException {
         String data = RequestBodies.readLimited(body, publisher.maxBytes());
         Message message = publisher.publish(channel, data, Origin.REST, RequestBodies.priority(priority));
-        return Response.accepted(Json.createObjectBuilder().add("id", message.id()).build()).build();
+        return Response.accepted(JsonText.provider().createObjectBuilder().add("id", message.id()).build()).build();
     }
 }

@@ -1,10 +1,10 @@
 package io.wscluster.ops;
 
+import io.wscluster.protocol.JsonText;
 import io.wscluster.registry.LocalLoad;
 import io.wscluster.registry.NodeLifecycle;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -50,7 +50,7 @@ public class AdminResource {
         }
         int connections = load.connections();
         boolean started = lifecycle.drain();
-        return Response.accepted(Json.createObjectBuilder().add("state", lifecycle.state().name())
+        return Response.accepted(JsonText.provider().createObjectBuilder().add("state", lifecycle.state().name())
                 .add("connections", connections).add("started", started).build()).build();
     }
 
@@ -72,6 +72,6 @@ public class AdminResource {
 
     private static Response error(Response.Status status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Json.createObjectBuilder().add("code", status.name()).add("message", message).build()).build();
+                .entity(JsonText.provider().createObjectBuilder().add("code", status.name()).add("message", message).build()).build();
     }
 }

@@ -1,8 +1,8 @@
 package io.wscluster.ops;
 
+import io.wscluster.protocol.JsonText;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,7 +21,7 @@ public class ScaleResource {
     @GET
     public JsonObject scale() {
         ScaleAdvice advice = advisor.advice();
-        return Json.createObjectBuilder()
+        return JsonText.provider().createObjectBuilder()
                 .add("currentNodes", advice.currentNodes())
                 .add("desiredNodes", advice.desiredNodes())
                 .add("connections", advice.connections())

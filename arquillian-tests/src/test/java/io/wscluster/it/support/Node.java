@@ -1,10 +1,10 @@
 package io.wscluster.it.support;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
@@ -25,6 +25,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 public final class Node {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final JsonProvider JSON = JsonProvider.provider(); // one lookup, not one per response
 
     private final int httpPort;
 
@@ -101,7 +102,7 @@ public final class Node {
     /** The body as JSON; anything else (an error page) fails with what the server said. */
     private static JsonValue parse(HttpResponse<String> response) {
         try {
-            return Json.createReader(new StringReader(response.body())).readValue();
+            return JSON.createReader(new StringReader(response.body())).readValue();
         } catch (JsonException e) {
             String body = response.body();
             throw new AssertionError(response.request().method() + " " + response.uri() + " -> " + response.statusCode() + " "
