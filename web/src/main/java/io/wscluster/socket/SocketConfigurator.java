@@ -47,7 +47,7 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
             resolved = new SocketEndpoint.Services(cdi.select(ConnectionRegistry.class).get(),
                     cdi.select(MessagePublisher.class).get(), cdi.select(ChannelCatalog.class).get(),
                     cdi.select(SocketSettings.class).get(), cdi.select(NodeRegistry.class).get(),
-                    cdi.select(NodeMetrics.class).get());
+                    cdi.select(NodeMetrics.class).get(), cdi.select(SessionTimers.class).get());
             services = resolved; // a race only resolves the same client proxies twice
         }
         return resolved;

@@ -43,12 +43,13 @@ public class SocketEndpoint {
     private final SocketSettings settings;
     private final NodeRegistry registry;
     private final NodeMetrics metrics;
+    private final SessionTimers timers;
 
     private Connection connection;
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(ConnectionRegistry connections, MessagePublisher publisher, ChannelCatalog channels,
-                    SocketSettings settings, NodeRegistry registry, NodeMetrics metrics) {
+                    SocketSettings settings, NodeRegistry registry, NodeMetrics metrics, SessionTimers timers) {
     }
 
     SocketEndpoint(Services services) {
@@ -58,6 +59,7 @@ public class SocketEndpoint {
         this.settings = services.settings();
         this.registry = services.registry();
         this.metrics = services.metrics();
+        this.timers = services.timers();
     }
 
     @OnOpen
@@ -78,8 +80,9 @@ public class SocketEndpoint {
         // single frame in the container; beyond it the connection is closed. Below it, text() answers
         // anything over wscluster.message.max-bytes with an error frame.
         session.setMaxTextMessageBufferSize(HARD_LIMIT_BYTES);
-        // Tyrus's own idle timeout reschedules a task on a managed executor for every frame sent or
-        // received, which in Payara costs a class-path scan each time; ConnectionRegistry sweeps instead.
+        // Tyrus's own idle timeout is off (ConnectionRegistry sweeps instead), but Tyrus still reschedules
+        // its task for every frame: on a plain scheduler, not Payara's managed one (see SessionTimers).
+        timers.adopt(session);
         session.setMaxIdleTimeout(0);
         // A client given up on leaves the fan-out index at once, not when its close handshake ends
         // (a client that reads nothing may never complete it).
