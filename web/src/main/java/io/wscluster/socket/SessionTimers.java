@@ -32,22 +32,32 @@ public class SessionTimers {
 
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile ScheduledThreadPoolExecutor scheduler;
+    private volatile Field service;
 
     /** Moves {@code session}'s idle-timeout tasks to this scheduler; call before the session carries frames. */
     void adopt(Session session) {
         try {
-            Field service = session.getClass().getDeclaredField("service");
-            if (!ScheduledExecutorService.class.equals(service.getType())) {
-                throw new NoSuchFieldException("service is a " + service.getType());
-            }
-            service.setAccessible(true);
-            service.set(session, scheduler());
+            schedulerField(session.getClass()).set(session, scheduler());
         } catch (ReflectiveOperationException | RuntimeException e) {
             if (warned.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "Cannot give " + session.getClass().getName() + " a plain scheduler; every frame"
                         + " will cost a context capture on the container's managed executor", e);
             }
         }
+    }
+
+    /** Tyrus's session class never changes while the application runs: look its field up once. */
+    private Field schedulerField(Class<?> sessionClass) throws NoSuchFieldException {
+        Field field = service;
+        if (field == null || field.getDeclaringClass() != sessionClass) {
+            field = sessionClass.getDeclaredField("service");
+            if (!ScheduledExecutorService.class.equals(field.getType())) {
+                throw new NoSuchFieldException("service is a " + field.getType());
+            }
+            field.setAccessible(true);
+            service = field;
+        }
+        return field;
     }
 
     private ScheduledThreadPoolExecutor scheduler() {
