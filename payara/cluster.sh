@@ -97,11 +97,11 @@ start_node() { # index count
         hosts+="${hosts:+,}127.0.0.1[$((jg_base + j))]"
     done
     local lb_options=""
-    # The nodes keep HAProxy's backend and affinity map in step with the registry (BalancerSync).
+    # The nodes keep HAProxy's backend and affinity map in step with the registry (BackendSync, AffinityMapSync).
     with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map"
     mkdir -p "$dir/tmp" "$dir/root"
     echo "$http" > "$dir/http-port"
-    # Every flag that keeps the node on loopback (see ../shared/STACK.md): Hazelcast bound to
+    # Every flag that keeps the node on loopback (README, "Network safety"): Hazelcast bound to
     # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file,
     # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports).
     # shellcheck disable=SC2086

@@ -2,6 +2,7 @@ package io.wscluster.affinity;
 
 import io.wscluster.registry.NodeInfo;
 import java.util.Optional;
+import org.infinispan.Cache;
 
 /** Session affinity: which node each user is on, and which node a user without one should go to. */
 public interface AffinityService {
@@ -25,4 +26,7 @@ public interface AffinityService {
 
     /** The configured selection strategy's name. */
     String strategy();
+
+    /** The affinity cache (user id -> entry), for listening to its changes and walking its users. */
+    Cache<String, UserAffinity> cache();
 }

@@ -1,8 +1,8 @@
 package io.wscluster.affinity;
 
 import io.wscluster.cluster.ClusterCaches;
-import io.wscluster.ops.NodeMetrics;
-import io.wscluster.registry.NodeIdentity;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
 import jakarta.annotation.PostConstruct;
@@ -13,42 +13,42 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.infinispan.Cache;
 
-/** Affinity kept in the replicated {@code affinity} cache; writes are asynchronous so connects never wait on peers. */
+/**
+ * Affinity kept in the replicated {@code affinity} cache (user id -> {@link UserAffinity}); writes are
+ * asynchronous so connects never wait on peers.
+ */
 @ApplicationScoped
 public class DefaultAffinityService implements AffinityService {
 
     private static final Logger LOG = Logger.getLogger(DefaultAffinityService.class.getName());
 
+    static final String CACHE = "affinity";
+
     @Inject
     ClusterCaches caches;
 
     @Inject
-    NodeIdentity node;
+    LocalNode node;
 
     @Inject
     NodeRegistry registry;
 
     @Inject
-    NodeMetrics metrics;
+    Metrics metrics;
 
-    /** round-robin, least-connections, weighted, random, consistent-hash or adaptive. */
     @Inject
-    @ConfigProperty(name = "wscluster.affinity.strategy", defaultValue = "least-connections")
-    String strategyName;
+    Config config;
 
-    /** How long a released entry is kept for routing a reconnect back. */
-    @Inject
-    @ConfigProperty(name = "wscluster.affinity.released-ttl-ms", defaultValue = "600000")
-    long releasedTtlMillis;
-
+    private AffinitySettings settings;
     private NodeSelector selector;
 
     @PostConstruct
     void init() {
-        selector = NodeSelectors.named(strategyName); // an unknown name fails the deployment, loudly
+        settings = AffinitySettings.from(config);
+        selector = NodeSelectors.named(settings.strategy()); // an unknown name fails the deployment, loudly
     }
 
     @Override
@@ -104,7 +104,7 @@ public class DefaultAffinityService implements AffinityService {
         if (caches.isRunning()) {
             long now = System.currentTimeMillis();
             // Written before the client is told to go; the rebalancer's first wave waits for HAProxy's map to follow.
-            cache().put(user, new UserAffinity(user, nodeId, now, now, true), releasedTtlMillis, TimeUnit.MILLISECONDS);
+            cache().put(user, new UserAffinity(user, nodeId, now, now, true), settings.releasedTtlMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -123,7 +123,7 @@ public class DefaultAffinityService implements AffinityService {
 
     @Override
     public String strategy() {
-        return strategyName;
+        return settings.strategy();
     }
 
     /**
@@ -133,10 +133,11 @@ public class DefaultAffinityService implements AffinityService {
      */
     private void release(UserAffinity affinity) {
         cache().replaceAsync(affinity.user(), affinity, new UserAffinity(affinity.user(), affinity.nodeId(),
-                affinity.connectedSince(), System.currentTimeMillis(), true), releasedTtlMillis, TimeUnit.MILLISECONDS);
+                affinity.connectedSince(), System.currentTimeMillis(), true), settings.releasedTtlMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private Cache<String, UserAffinity> cache() {
-        return caches.affinity();
+    @Override
+    public Cache<String, UserAffinity> cache() {
+        return caches.cache(CACHE);
     }
 }

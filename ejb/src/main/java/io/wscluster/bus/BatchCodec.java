@@ -1,8 +1,8 @@
 package io.wscluster.bus;
 
-import io.wscluster.broadcast.Message;
-import io.wscluster.broadcast.Origin;
-import io.wscluster.broadcast.Priority;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import io.wscluster.api.Priority;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

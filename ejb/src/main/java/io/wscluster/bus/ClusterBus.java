@@ -2,111 +2,82 @@ package io.wscluster.bus;
 
 import fish.payara.micro.cdi.Inbound;
 import fish.payara.micro.cdi.Outbound;
-import io.wscluster.broadcast.Message;
-import io.wscluster.broadcast.Priority;
+import io.wscluster.api.Priority;
 import io.wscluster.cluster.MembershipChange;
-import io.wscluster.registry.NodeIdentity;
-import io.wscluster.ops.NodeMetrics;
+import io.wscluster.hub.Hub;
+import io.wscluster.message.Message;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.registry.LocalNode;
+import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * Carries messages published here to every other node, and theirs to this one, as Payara clustered CDI
- * events. A clustered event costs far more CPU than a message (they top out near a thousand a second
- * on two cores), and they arrive out of order. So messages are coalesced into batches: a batch goes
- * {@code wscluster.bus.flush-micros} after its first message, but never sooner than
- * 1/{@code wscluster.bus.max-batches-per-second} after the previous one, so under load batches grow
+ * The bus of a clustered node: delivers to this node's hub, and carries messages published here to every
+ * other node, and theirs to this one, as Payara clustered CDI events. A clustered event costs far more
+ * CPU than a message (they top out near a thousand a second on two cores), and they arrive out of order.
+ * So messages are coalesced into batches: a batch goes {@code flush-micros} after its first message, but
+ * never sooner than 1/{@code max-batches-per-second} after the previous one, so under load batches grow
  * rather than multiply; full batches and high-priority messages go at once. Every batch carries its
  * origin, epoch and sequence for {@link SequenceGate}.
  */
 @ApplicationScoped
-public class ClusterBus {
-
-    private static final Logger LOG = Logger.getLogger(ClusterBus.class.getName());
+@Typed(ClusterBus.class)
+public class ClusterBus implements MessageBus {
 
     @Inject
     @Outbound
     Event<MessageBatch> outbound;
 
-    /** Local delivery of what arrives from other nodes. */
     @Inject
-    Event<Message> deliveries;
+    Hub hub;
 
     @Inject
-    NodeIdentity node;
+    LocalNode node;
 
     @Inject
-    NodeMetrics metrics;
-
-    /**
-     * Threads with the application's context, created once. Not a ManagedScheduledExecutorService:
-     * that captures context on every schedule(), which in Payara scans the class path each time and
-     * cost half the CPU of a busy node.
-     */
-    @Resource
-    ManagedThreadFactory threadFactory;
+    Metrics metrics;
 
     @Inject
-    @ConfigProperty(name = "wscluster.bus.flush-micros", defaultValue = "1000")
-    long flushMicros;
-
-    /** Batches per second this node sends at most (full batches and high-priority messages excepted). */
-    @Inject
-    @ConfigProperty(name = "wscluster.bus.max-batches-per-second", defaultValue = "200")
-    int maxBatchesPerSecond;
+    Schedulers schedulers;
 
     @Inject
-    @ConfigProperty(name = "wscluster.bus.max-batch-messages", defaultValue = "500")
-    int maxBatchMessages;
-
-    @Inject
-    @ConfigProperty(name = "wscluster.bus.max-batch-bytes", defaultValue = "262144")
-    int maxBatchBytes;
-
-    /** Batches larger than this are deflated between nodes; 0 disables compression. */
-    @Inject
-    @ConfigProperty(name = "wscluster.bus.compress-above-bytes", defaultValue = "16384")
-    int compressAboveBytes;
-
-    /** How long a gap in an origin's sequence may hold later batches back before they are released. */
-    @Inject
-    @ConfigProperty(name = "wscluster.bus.gap-timeout-ms", defaultValue = "2000")
-    long gapTimeoutMillis;
+    Config config;
 
     private final Object lock = new Object();
     private final long epoch = System.currentTimeMillis() * 1000 + ThreadLocalRandom.current().nextInt(1000);
+    private BusSettings settings;
     private List<Message> pending = new ArrayList<>();
     private long pendingBytes;
     private long nextSequence = 1;
     private long lastBatchNanos;
     private ScheduledFuture<?> scheduledFlush;
-    private ScheduledThreadPoolExecutor scheduler;
+    private ScheduledExecutorService scheduler;
     private BatchCodec codec;
     private SequenceGate gate;
-    private volatile boolean sendFailureLogged;
 
     @PostConstruct
     void init() {
-        scheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
-        scheduler.setRemoveOnCancelPolicy(true);
-        codec = new BatchCodec(compressAboveBytes);
-        gate = new SequenceGate(gapTimeoutMillis, this::deliverBatch);
-        long checkEvery = Math.max(50, gapTimeoutMillis / 4);
+        settings = BusSettings.from(config);
+        scheduler = schedulers.create("wscluster-bus", 1);
+        codec = new BatchCodec(settings.compressAboveBytes());
+        gate = new SequenceGate(settings.gapTimeoutMillis(), this::deliverBatch, metrics::batchesOutOfSequence);
+        metrics.gauge("wscluster.bus.batches.held", "Batches from other nodes held back until a gap in their sequence fills",
+                gate::heldBatches);
+        long checkEvery = Math.max(50, settings.gapTimeoutMillis() / 4);
         scheduler.scheduleWithFixedDelay(() -> gate.expire(System.currentTimeMillis()),
                 checkEvery, checkEvery, TimeUnit.MILLISECONDS);
     }
@@ -114,38 +85,39 @@ public class ClusterBus {
     @PreDestroy
     void shutdown() {
         flush();
-        scheduler.shutdownNow();
     }
 
-    /** Queues a message published on this node for the other nodes; never blocks on the network. */
-    public void send(Message message) {
+    @Override
+    public void publish(Message message) {
+        hub.deliver(message); // this node's subscribers
         MessageBatch ready = null;
         synchronized (lock) {
             pending.add(message);
             pendingBytes += message.data().length() + 64;
-            if (message.priority() == Priority.HIGH || pending.size() >= maxBatchMessages || pendingBytes >= maxBatchBytes) {
+            if (message.priority() == Priority.HIGH || pending.size() >= settings.maxBatchMessages()
+                    || pendingBytes >= settings.maxBatchBytes()) {
                 ready = takeBatch();
             } else if (scheduledFlush == null) {
                 long now = System.nanoTime();
-                long earliest = lastBatchNanos + 1_000_000_000L / Math.max(1, maxBatchesPerSecond);
-                long delayNanos = Math.max(flushMicros * 1_000, earliest - now);
+                long earliest = lastBatchNanos + 1_000_000_000L / Math.max(1, settings.maxBatchesPerSecond());
+                long delayNanos = Math.max(settings.flushMicros() * 1_000, earliest - now);
                 scheduledFlush = scheduler.schedule(this::flush, delayNanos, TimeUnit.NANOSECONDS);
             }
         }
         if (ready != null) {
-            fire(ready);
+            outbound.fire(ready);
         }
     }
 
     /** Sends whatever is pending now. */
-    public void flush() {
+    void flush() {
         MessageBatch ready;
         synchronized (lock) {
             ready = pending.isEmpty() ? null : takeBatch();
             scheduledFlush = null;
         }
         if (ready != null) {
-            fire(ready);
+            outbound.fire(ready);
         }
     }
 
@@ -156,7 +128,7 @@ public class ClusterBus {
         gate.accept(batch, System.currentTimeMillis());
     }
 
-    void onMembershipChange(@Observes MembershipChange change) {
+    void onMembershipChange(@Observes(notifyObserver = Reception.IF_EXISTS) MembershipChange change) {
         change.left().forEach(gate::originLeft);
     }
 
@@ -174,23 +146,11 @@ public class ClusterBus {
         return batch;
     }
 
-    private void fire(MessageBatch batch) {
-        try {
-            outbound.fire(batch);
-        } catch (RuntimeException e) {
-            // Without Payara clustering (--nocluster) there is no bus: a single node still serves its clients.
-            if (!sendFailureLogged) {
-                sendFailureLogged = true;
-                LOG.log(Level.WARNING, "Clustered events are unavailable; messages stay on this node", e);
-            }
-        }
-    }
-
     private void deliverBatch(MessageBatch batch) {
         long now = System.currentTimeMillis();
         for (Message message : BatchCodec.decode(batch)) {
             metrics.remoteArrival((now - message.timestamp()) * 1000);
-            deliveries.fire(message);
+            hub.deliver(message);
         }
     }
 }

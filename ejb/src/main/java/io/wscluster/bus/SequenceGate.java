@@ -5,12 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Puts batches back into each origin's sequence: clustered events arrive out of order, so a batch that
  * comes early is held until the ones before it arrive, the origin leaves the cluster, or the gap has
- * been open longer than the gap timeout (then the missing batches are counted lost and skipped).
+ * been open longer than the gap timeout (then the missing batches are reported lost and skipped).
  * Released batches are handed to the consumer in order, under the gate's lock, so two threads never
  * interleave one origin's deliveries.
  */
@@ -33,12 +34,13 @@ final class SequenceGate {
     private final Map<String, Stream> streams = new HashMap<>();
     private final long gapTimeoutMillis;
     private final Consumer<MessageBatch> deliver;
-    private long lostBatches;
-    private long lateBatches;
+    private final BiConsumer<String, Long> outOfSequence;
 
-    SequenceGate(long gapTimeoutMillis, Consumer<MessageBatch> deliver) {
+    /** @param outOfSequence told of batches skipped as {@code "lost"} or delivered {@code "late"}, with their count */
+    SequenceGate(long gapTimeoutMillis, Consumer<MessageBatch> deliver, BiConsumer<String, Long> outOfSequence) {
         this.gapTimeoutMillis = gapTimeoutMillis;
         this.deliver = deliver;
+        this.outOfSequence = outOfSequence;
     }
 
     synchronized void accept(MessageBatch batch, long nowMillis) {
@@ -50,16 +52,15 @@ final class SequenceGate {
             stream = new Stream(batch.epoch());
             streams.put(batch.origin(), stream);
             // A stream seen from (near) its start begins at 1: its first batches may arrive in any order,
-            // and taking the first one seen as the baseline would deliver the others late, out of order
-            // (a load test saw exactly that: one inversion for every subscriber of a node). Joining an
-            // origin well into its stream, the first batch seen sets the baseline instead; earlier ones
-            // still in flight are delivered late (see below).
+            // and taking the first one seen as the baseline would deliver the others late, out of order.
+            // Joining an origin well into its stream, the first batch seen sets the baseline instead;
+            // earlier ones still in flight are delivered late (see below).
             stream.next = batch.sequence() <= EARLY_SEQUENCES ? 1 : batch.sequence();
         }
         if (batch.sequence() < stream.next) {
             // Before the baseline (we joined mid-stream) or a duplicate: clustered events are not
             // duplicated, so it is one of the former: deliver rather than lose it.
-            lateBatches++;
+            outOfSequence.accept("late", 1L);
             deliver.accept(batch);
             return;
         }
@@ -80,7 +81,7 @@ final class SequenceGate {
         for (Stream stream : streams.values()) {
             while (!stream.held.isEmpty() && nowMillis - stream.gapSince >= gapTimeoutMillis) {
                 long first = stream.held.firstKey();
-                lostBatches += first - stream.next;
+                outOfSequence.accept("lost", first - stream.next);
                 stream.next = first;
                 releaseConsecutive(stream, nowMillis);
             }
@@ -95,14 +96,7 @@ final class SequenceGate {
         }
     }
 
-    synchronized long lostBatches() {
-        return lostBatches;
-    }
-
-    synchronized long lateBatches() {
-        return lateBatches;
-    }
-
+    /** Batches held back, waiting for a gap to fill. */
     synchronized int heldBatches() {
         return streams.values().stream().mapToInt(s -> s.held.size()).sum();
     }

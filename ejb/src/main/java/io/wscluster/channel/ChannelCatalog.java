@@ -1,22 +1,71 @@
 package io.wscluster.channel;
 
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.cluster.ClusterCaches;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.List;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Knows which channels exist; every subscribe and publish asks it first. */
-public interface ChannelCatalog {
+/**
+ * Knows which channels exist; every subscribe and publish asks it first. Starts from
+ * {@code wscluster.channels} (comma-separated names and patterns), then follows the cluster's shared
+ * setting (the replicated {@code settings} cache), which the first node to start provides.
+ */
+@ApplicationScoped
+public class ChannelCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ChannelCatalog.class.getName());
+    static final String CACHE = "settings";
+
+    @Inject
+    @ConfigProperty(name = "wscluster.channels", defaultValue = "news,alerts,chat.*,room.*")
+    List<String> configured;
+
+    @Inject
+    ClusterCaches caches;
+
+    private volatile ChannelAllowList allowList;
+
+    @PostConstruct
+    void compile() {
+        // An invalid entry fails the deployment here, loudly, instead of silently allowing nothing.
+        allowList = ChannelAllowList.of(configured);
+    }
 
     /**
-     * @throws io.wscluster.broadcast.MessageRejectedException with {@code INVALID_CHANNEL} for a
-     *         malformed name, {@code UNKNOWN_CHANNEL} for a name the configuration does not allow
+     * @throws MessageRejectedException with {@code INVALID_CHANNEL} for a malformed name,
+     *     {@code UNKNOWN_CHANNEL} for a name the configuration does not allow
      */
-    void requireKnown(String channel);
+    public void requireKnown(String channel) {
+        ChannelNames.requireValid(channel);
+        if (!allowList.allows(channel)) {
+            throw new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, "no such channel: " + channel);
+        }
+    }
 
     /** The names and patterns in force: the cluster's, once this node has adopted them. */
-    List<String> entries();
+    public List<String> entries() {
+        return allowList.entries();
+    }
 
     /**
-     * Takes the cluster's channel settings, or offers this node's configuration if the cluster has
-     * none yet, so every node agrees on which channels exist. Called at start-up and on each heartbeat.
+     * Takes the cluster's channel settings, or offers this node's configuration if the cluster has none
+     * yet, so every node agrees on which channels exist. Called when this node registers (at start-up,
+     * and again after it was disconnected).
      */
-    void adoptClusterSettings();
+    public void adoptClusterSettings(String nodeId) {
+        ChannelSettings offered = new ChannelSettings(allowList.entries(), nodeId, System.currentTimeMillis());
+        ChannelSettings shared = caches.<String, ChannelSettings>cache(CACHE).putIfAbsent(ChannelSettings.KEY, offered);
+        if (shared == null || shared.entries().equals(allowList.entries())) {
+            return;
+        }
+        ChannelAllowList adopted = ChannelAllowList.of(shared.entries());
+        LOG.warning(() -> "Using the cluster's channels " + shared.entries() + " (set by " + shared.setBy()
+                + ") instead of " + allowList.entries());
+        allowList = adopted;
+    }
 }

@@ -1,7 +1,7 @@
 package io.wscluster.channel;
 
-import io.wscluster.broadcast.MessageRejectedException;
-import io.wscluster.protocol.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.api.ErrorCode;
 import java.util.regex.Pattern;
 
 /**

@@ -1,21 +1,14 @@
 package io.wscluster.cluster;
 
-import io.wscluster.affinity.UserAffinity;
-import io.wscluster.channel.ChannelSettings;
-import io.wscluster.ops.MetricsSnapshot;
-import io.wscluster.registry.NodeIdentity;
-import io.wscluster.registry.NodeInfo;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.List;
-import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
@@ -28,8 +21,9 @@ import org.infinispan.notifications.cachemanagerlistener.event.ViewChangedEvent;
 import org.infinispan.remoting.transport.Address;
 
 /**
- * This node's membership of the Infinispan cluster and the replicated caches it shares: started by the
- * node lifecycle, stopped with the application. View changes and merges become {@link MembershipChange} events.
+ * This node's membership of the Infinispan cluster and the caches it shares, by name: started by the node
+ * lifecycle, stopped with the application. View changes and merges become {@link MembershipChange} events.
+ * Each domain owns its caches (their names, what they hold); this class knows none of them.
  */
 @ApplicationScoped
 public class ClusterCaches {
@@ -38,47 +32,32 @@ public class ClusterCaches {
     private static final long SLOW_CACHE_START_MILLIS = 5_000;
 
     @Inject
-    NodeIdentity node;
-
-    @Inject
     Config config;
 
     @Inject
     Event<MembershipChange> membershipChanges;
 
-    /** The Infinispan configuration: a classpath resource or a file path. */
-    @Inject
-    @ConfigProperty(name = "wscluster.infinispan.config", defaultValue = "wscluster-infinispan.xml")
-    String configLocation;
-
     private volatile DefaultCacheManager manager;
 
-    /** Joins the cluster; blocks until this node is a member and the caches have their state. */
-    public synchronized void start() throws IOException {
+    /**
+     * Joins the cluster as {@code nodeName} and starts every cache the configuration defines; blocks until
+     * this node is a member and the caches have their state.
+     */
+    public synchronized void start(String nodeName) throws IOException {
         if (manager != null) {
             return;
         }
-        // MicroProfile Config (system properties, environment, properties files) fills the ${...} in the XML.
-        Properties properties = new Properties();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith("wscluster.")) {
-                config.getOptionalValue(name, String.class).ifPresent(value -> properties.setProperty(name, value));
-            }
-        }
+        ClusterSettings settings = ClusterSettings.from(config);
         ClassLoader loader = ClusterCaches.class.getClassLoader();
-        ConfigurationBuilderHolder holder = new ParserRegistry(loader, false, properties).parseFile(configLocation);
-        holder.getGlobalConfigurationBuilder().classLoader(loader).transport().nodeName(node.id());
+        ConfigurationBuilderHolder holder = new ParserRegistry(loader, false, settings.xmlProperties())
+                .parseFile(settings.infinispanConfig());
+        holder.getGlobalConfigurationBuilder().classLoader(loader).transport().nodeName(nodeName);
         long start = System.nanoTime();
         DefaultCacheManager started = new DefaultCacheManager(holder, true);
         try {
             started.addListener(new ViewListener());
-            for (String cache : List.of("nodes", "affinity", "settings", "history")) {
-                long cacheStart = System.nanoTime();
-                started.getCache(cache); // start each now, so state transfer happens during start-up
-                long millis = (System.nanoTime() - cacheStart) / 1_000_000;
-                if (millis > SLOW_CACHE_START_MILLIS) {
-                    LOG.warning(() -> String.format("Cache %s took %d ms to start (initial state transfer)", cache, millis));
-                }
+            for (String cache : holder.getNamedConfigurationBuilders().keySet()) {
+                startCache(started, cache); // now, so state transfer happens during start-up
             }
         } catch (RuntimeException e) {
             // Leave nothing half-joined behind: a manager left running keeps its JGroups ports bound,
@@ -88,7 +67,16 @@ public class ClusterCaches {
         }
         manager = started;
         LOG.info(() -> String.format("Joined cluster %s as %s in %d ms; members %s", started.getClusterName(),
-                node.id(), (System.nanoTime() - start) / 1_000_000, members()));
+                nodeName, (System.nanoTime() - start) / 1_000_000, members()));
+    }
+
+    private static void startCache(DefaultCacheManager manager, String cache) {
+        long start = System.nanoTime();
+        manager.getCache(cache);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > SLOW_CACHE_START_MILLIS) {
+            LOG.warning(() -> String.format("Cache %s took %d ms to start (initial state transfer)", cache, millis));
+        }
     }
 
     @PreDestroy
@@ -108,23 +96,16 @@ public class ClusterCaches {
         return current != null && current.getStatus().allowInvocations();
     }
 
-    public Cache<String, NodeInfo> nodes() {
-        return running().getCache("nodes");
+    /** A cache the configuration defines; fails before this node has joined. */
+    public <K, V> Cache<K, V> cache(String name) {
+        DefaultCacheManager current = manager;
+        if (current == null) {
+            throw new IllegalStateException("not a cluster member yet");
+        }
+        return current.getCache(name);
     }
 
-    public Cache<String, UserAffinity> affinity() {
-        return running().getCache("affinity");
-    }
-
-    public Cache<String, ChannelSettings> settings() {
-        return running().getCache("settings");
-    }
-
-    public Cache<String, MetricsSnapshot> history() {
-        return running().getCache("history");
-    }
-
-    /** The node ids in the current view; empty before start. */
+    /** The node names in the current view; empty before start. */
     public List<String> members() {
         DefaultCacheManager current = manager;
         if (current == null || current.getMembers() == null) {
@@ -136,14 +117,6 @@ public class ClusterCaches {
     public boolean isCoordinator() {
         DefaultCacheManager current = manager;
         return current != null && current.isCoordinator();
-    }
-
-    private DefaultCacheManager running() {
-        DefaultCacheManager current = manager;
-        if (current == null) {
-            throw new IllegalStateException("not a cluster member yet");
-        }
-        return current;
     }
 
     /** Infinispan calls it on its own threads (sync = false keeps JGroups' threads free). */

@@ -11,6 +11,9 @@ public final class UserIds {
     private UserIds() {
     }
 
+    /** What a valid user id looks like, for error messages. */
+    public static final String RULE = "user id must be 1-" + MAX_LENGTH + " of letters, digits and . _ - @ :";
+
     public static boolean isValid(String userId) {
         return userId != null && VALID.matcher(userId).matches();
     }

@@ -4,7 +4,8 @@ import java.util.List;
 import org.infinispan.protostream.annotations.ProtoField;
 
 /**
- * One node's entry in the registry, rewritten on every heartbeat.
+ * One node's entry in the registry, rewritten on every heartbeat. (Field 2 held a display name that was
+ * always the id; it stays unused so older entries still read.)
  *
  * @param latencyMicros recent mean publish-to-deliver latency of messages from other nodes, microseconds
  * @param weight relative capacity for weighted node selection
@@ -12,7 +13,6 @@ import org.infinispan.protostream.annotations.ProtoField;
  */
 public record NodeInfo(
         @ProtoField(1) String id,
-        @ProtoField(2) String name,
         @ProtoField(3) String httpUrl,
         @ProtoField(4) String wsUrl,
         @ProtoField(5) NodeState state,
@@ -25,9 +25,4 @@ public record NodeInfo(
         @ProtoField(value = 12, defaultValue = "100") int weight,
         @ProtoField(value = 13, defaultValue = "0") long latencyMicros,
         @ProtoField(14) List<ChannelCount> channels) {
-
-    public NodeInfo withState(NodeState newState) {
-        return new NodeInfo(id, name, httpUrl, wsUrl, newState, connections, subscriptions, publishedPerSecond,
-                deliveredPerSecond, startedAt, lastHeartbeat, weight, latencyMicros, channels);
-    }
 }

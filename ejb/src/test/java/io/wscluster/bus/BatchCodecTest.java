@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.wscluster.broadcast.Message;
-import io.wscluster.broadcast.Origin;
-import io.wscluster.broadcast.Priority;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import io.wscluster.api.Priority;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.wscluster.it.publisher;
 
-import io.wscluster.broadcast.BroadcastService;
-import io.wscluster.broadcast.MessageRejectedException;
+import io.wscluster.api.BroadcastService;
+import io.wscluster.api.MessageRejectedException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +19,7 @@ import javax.naming.NamingException;
 public class PublishServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    static final String JNDI_NAME = "java:global/wscluster/DefaultBroadcastService!io.wscluster.broadcast.BroadcastService";
+    static final String JNDI_NAME = "java:global/wscluster/DefaultBroadcastService!io.wscluster.api.BroadcastService";
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -1,0 +1,30 @@
+package io.wscluster.balancer;
+
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * HAProxy in front of the cluster, from MicroProfile Config.
+ *
+ * @param runtimeApi {@code wscluster.haproxy.runtime-api}: {@code unix:/path/to/haproxy.sock} or
+ *     {@code host:port}; unset, the nodes leave HAProxy alone
+ * @param backend {@code wscluster.haproxy.backend}: the backend whose servers follow the registry; default nodes
+ * @param affinityMap {@code wscluster.haproxy.affinity-map}: the map file HAProxy's use-server rule reads, as
+ *     its configuration names it; unset, no affinity routing
+ * @param serverOptions {@code wscluster.haproxy.server-options}: options of the servers added for nodes
+ *     (dynamic servers do not inherit default-server); default {@code check inter 500ms fall 2 rise 2}
+ * @param syncMillis {@code wscluster.haproxy.sync-ms}: how often the backend is compared with the registry
+ *     besides on every change; default 1000
+ */
+public record HaproxySettings(Optional<String> runtimeApi, String backend, Optional<String> affinityMap,
+        String serverOptions, long syncMillis) {
+
+    public static HaproxySettings from(Config config) {
+        return new HaproxySettings(
+                config.getOptionalValue("wscluster.haproxy.runtime-api", String.class),
+                config.getOptionalValue("wscluster.haproxy.backend", String.class).orElse("nodes"),
+                config.getOptionalValue("wscluster.haproxy.affinity-map", String.class),
+                config.getOptionalValue("wscluster.haproxy.server-options", String.class).orElse("check inter 500ms fall 2 rise 2"),
+                config.getOptionalValue("wscluster.haproxy.sync-ms", Long.class).orElse(1000L));
+    }
+}

@@ -1,0 +1,237 @@
+package io.wscluster.hub;
+
+import io.wscluster.affinity.AffinityService;
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.api.Priority;
+import io.wscluster.message.Message;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.protocol.CloseCodes;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.registry.ChannelCount;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * This node's connections, indexed by subscribed channel and by user, and the fan-out of every message
+ * to the matching ones: a channel's subscribers or a user's connections. The message buses call
+ * {@link #deliver} for messages published here and on other nodes alike. Tells affinity when a user's
+ * first connection here opens and its last one closes.
+ */
+@ApplicationScoped
+public class Hub {
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+
+    private final Set<Connection> all = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byChannel = new ConcurrentHashMap<>();
+
+    private final AffinityService affinity;
+    private final Metrics metrics;
+    private final HubSettings settings;
+
+    @Inject
+    public Hub(AffinityService affinity, Metrics metrics, Config config) {
+        this(affinity, metrics, HubSettings.from(config));
+    }
+
+    public Hub(AffinityService affinity, Metrics metrics, HubSettings settings) {
+        this.affinity = affinity;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    /** For CDI proxies only. */
+    protected Hub() {
+        this(null, null, (HubSettings) null);
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /** Registers a client connection of {@code user} over {@code sink}. */
+    public Connection open(FrameSink sink, String user) {
+        // A client given up on leaves the fan-out index at once, not when its close handshake ends
+        // (a client that reads nothing may never complete it).
+        Connection connection = new Connection(sink, user, settings.outboundQueue(), this::givenUp);
+        all.add(connection);
+        if (addTo(byUser, user, connection)) {
+            affinity.connected(user);
+        }
+        metrics.connectionOpened();
+        return connection;
+    }
+
+    /** The transport closed (the peer's close, or ours completing): forget the connection. */
+    public void closed(Connection connection, int closeCode) {
+        metrics.connectionClosed(closeCode);
+        close(connection, null);
+    }
+
+    /** Drops the connection from delivery first, so nothing more is queued to it, then closes it (unless {@code reason} is null). */
+    public void close(Connection connection, CloseReason reason) {
+        remove(connection);
+        if (reason != null) {
+            connection.close(reason);
+        }
+    }
+
+    /**
+     * @throws MessageRejectedException with TOO_MANY_SUBSCRIPTIONS when the connection holds its maximum
+     *     already (subscribing again to a channel it holds is not a new subscription)
+     */
+    public void subscribe(Connection connection, String channel) {
+        if (!connection.channels().contains(channel) && connection.channels().size() >= settings.maxSubscriptions()) {
+            throw new MessageRejectedException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+                    "at most " + settings.maxSubscriptions() + " subscriptions per connection");
+        }
+        if (connection.channels().add(channel)) {
+            addTo(byChannel, channel, connection);
+            // Dropped meanwhile on another thread (slow consumer, idle)? remove() may have missed this channel.
+            if (!all.contains(connection)) {
+                removeFrom(byChannel, channel, connection);
+            }
+        }
+    }
+
+    /** Idempotent: not subscribed is fine. */
+    public void unsubscribe(Connection connection, String channel) {
+        if (connection.channels().remove(channel)) {
+            removeFrom(byChannel, channel, connection);
+        }
+    }
+
+    /**
+     * Queues the message to every matching connection on this node: its frame is built once and the same
+     * frame goes to each. Never blocks: a slow client fills only its own queue.
+     */
+    public void deliver(Message message) {
+        Set<Connection> targets = message.isDirect() ? byUser.getOrDefault(message.user(), Set.of())
+                : byChannel.getOrDefault(message.channel(), Set.of());
+        if (targets.isEmpty()) {
+            return;
+        }
+        String frame = ServerFrames.message(message);
+        boolean urgent = message.priority() == Priority.HIGH;
+        int sent = 0;
+        for (Connection target : targets) {
+            target.send(frame, urgent); // never throws, never blocks: one bad client cannot stop the loop
+            sent++;
+        }
+        metrics.delivered(sent, (System.currentTimeMillis() - message.timestamp()) * 1000);
+    }
+
+    /** A copy of the open connections, for walking them while they close. */
+    public List<Connection> snapshot() {
+        return List.copyOf(all);
+    }
+
+    public boolean isOpen(Connection connection) {
+        return all.contains(connection);
+    }
+
+    public Set<Connection> connectionsOf(String user) {
+        return byUser.getOrDefault(user, Set.of());
+    }
+
+    public int connections() {
+        return all.size();
+    }
+
+    public int subscriptions() {
+        return byChannel.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Channels with at least one subscriber here. */
+    public int activeChannels() {
+        return byChannel.size();
+    }
+
+    /** Frames waiting in outbound queues. */
+    public long queuedFrames() {
+        long queued = 0;
+        for (Connection connection : all) {
+            queued += connection.queuedFrames();
+        }
+        return queued;
+    }
+
+    /** The {@code limit} channels with the most subscribers here. */
+    public List<ChannelCount> topChannels(int limit) {
+        return byChannel.entrySet().stream()
+                .map(e -> new ChannelCount(e.getKey(), e.getValue().size()))
+                .sorted(Comparator.comparingInt(ChannelCount::subscribers).reversed().thenComparing(ChannelCount::name))
+                .limit(limit).toList();
+    }
+
+    /** Active channels on this node with their local subscriber counts. */
+    public Map<String, Integer> localSubscriberCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        byChannel.forEach((channel, subscribers) -> counts.put(channel, subscribers.size()));
+        return Collections.unmodifiableMap(counts);
+    }
+
+    @PreDestroy
+    void closeAll() {
+        LOG.info(() -> "Closing " + all.size() + " connections: node shutting down");
+        CloseReason reason = CloseCodes.goingAway();
+        for (Connection connection : all) {
+            connection.close(reason);
+        }
+    }
+
+    private void givenUp(Connection connection) {
+        metrics.dropped("slow-consumer", connection.queuedFrames());
+        remove(connection);
+    }
+
+    private void remove(Connection connection) {
+        if (!all.remove(connection)) {
+            return;
+        }
+        if (removeFrom(byUser, connection.user(), connection)) {
+            affinity.disconnected(connection.user());
+        }
+        for (String channel : connection.channels()) {
+            removeFrom(byChannel, channel, connection);
+        }
+        connection.channels().clear();
+    }
+
+    // compute/computeIfPresent make "add to a set, creating it" and "remove, dropping it when empty"
+    // atomic with respect to each other, so a concurrent subscribe never lands in a discarded set.
+    /** @return whether the key had no connections before */
+    private static boolean addTo(Map<String, Set<Connection>> index, String key, Connection connection) {
+        boolean[] first = {false};
+        index.compute(key, (k, set) -> {
+            Set<Connection> target = set != null ? set : ConcurrentHashMap.newKeySet();
+            first[0] = target.isEmpty();
+            target.add(connection);
+            return target;
+        });
+        return first[0];
+    }
+
+    /** @return whether the key has no connections left */
+    private static boolean removeFrom(Map<String, Set<Connection>> index, String key, Connection connection) {
+        boolean[] last = {false};
+        index.computeIfPresent(key, (k, set) -> {
+            last[0] = set.remove(connection) && set.isEmpty();
+            return set.isEmpty() ? null : set;
+        });
+        return last[0];
+    }
+}

@@ -1,0 +1,42 @@
+package io.wscluster.ops;
+
+import io.wscluster.cluster.ClusterCaches;
+import io.wscluster.hub.Hub;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.registry.LocalNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** The gauges an operator watches, read from the services when scraped: load, cluster size, readiness, scale. */
+@ApplicationScoped
+public class NodeGauges {
+
+    @Inject
+    Metrics metrics;
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    ClusterCaches caches;
+
+    @Inject
+    LocalNode node;
+
+    @Inject
+    ScaleAdvisor scale;
+
+    void register(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        metrics.gauge("wscluster.connections", "Open WebSocket connections", hub::connections);
+        metrics.gauge("wscluster.subscriptions", "Channel subscriptions of this node's connections", hub::subscriptions);
+        metrics.gauge("wscluster.channels", "Channels with subscribers on this node", hub::activeChannels);
+        metrics.gauge("wscluster.outbound.queued", "Frames waiting in this node's outbound queues", hub::queuedFrames);
+        metrics.gauge("wscluster.cluster.size", "Members of the cluster view as this node sees it", () -> caches.members().size());
+        metrics.gauge("wscluster.scale.desired.nodes", "Nodes the current connections want (wscluster.scale.*)",
+                () -> scale.advice().desiredNodes());
+        metrics.gauge("wscluster.node.ready", "1 while this node is READY (accepting clients), else 0",
+                () -> node.acceptsClients() ? 1 : 0);
+    }
+}

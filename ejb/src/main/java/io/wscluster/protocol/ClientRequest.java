@@ -1,0 +1,15 @@
+package io.wscluster.protocol;
+
+import io.wscluster.api.Priority;
+import jakarta.json.JsonValue;
+
+/**
+ * One parsed client frame.
+ *
+ * @param ref the client's {@code id} (a JSON string or number), echoed in the reply; null if absent
+ * @param channel the channel for subscribe, unsubscribe and publish; null for ping
+ * @param data the payload of a publish; null otherwise
+ * @param priority of a publish: {@code "priority":"high"} or the default, normal
+ */
+public record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data, Priority priority) {
+}

@@ -1,0 +1,44 @@
+package io.wscluster.protocol;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
+
+/** The close codes the server uses and the reasons it gives; PROTOCOL.md lists them with their meaning. */
+public final class CloseCodes {
+
+    /** The node is shutting down; reconnect (to another node). */
+    public static final CloseCode GOING_AWAY = CloseReason.CloseCodes.GOING_AWAY;
+    /** The connection lacks a valid {@code user} query parameter. */
+    public static final CloseCode POLICY_VIOLATION = CloseReason.CloseCodes.VIOLATED_POLICY;
+    /** The node is draining or rebalancing: reconnect, through the load balancer, which sends the user elsewhere. */
+    public static final CloseCode SERVICE_RESTART = CloseReason.CloseCodes.SERVICE_RESTART;
+    /** The node is not READY (starting, disconnected from the cluster or draining): try another node. */
+    public static final CloseCode TRY_AGAIN_LATER = CloseReason.CloseCodes.TRY_AGAIN_LATER;
+    /** The client did not read fast enough: its outbound queue overflowed or a send timed out. */
+    public static final CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.getCloseCode(4001);
+    /** The client sent nothing for wscluster.session.idle-timeout-ms. */
+    public static final CloseCode IDLE_TIMEOUT = CloseReason.CloseCodes.getCloseCode(4002);
+
+    private CloseCodes() {
+    }
+
+    public static CloseReason goingAway() {
+        return new CloseReason(GOING_AWAY, "node shutting down");
+    }
+
+    public static CloseReason draining() {
+        return new CloseReason(SERVICE_RESTART, "node draining: reconnect to another node");
+    }
+
+    public static CloseReason rebalancing() {
+        return new CloseReason(SERVICE_RESTART, "rebalancing: reconnect, to a less loaded node");
+    }
+
+    public static CloseReason slowConsumer(String why) {
+        return new CloseReason(SLOW_CONSUMER, "slow consumer: " + why);
+    }
+
+    public static CloseReason idle(long timeoutMillis) {
+        return new CloseReason(IDLE_TIMEOUT, "idle timeout: send a ping at least every " + timeoutMillis / 1000 + " s");
+    }
+}

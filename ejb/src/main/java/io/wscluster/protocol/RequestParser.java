@@ -1,0 +1,97 @@
+package io.wscluster.protocol;
+
+import io.wscluster.api.Priority;
+import io.wscluster.api.ErrorCode;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.JsonValue.ValueType;
+
+/** Turns a text frame into a {@link ClientRequest}, or says precisely what is wrong with it. */
+public final class RequestParser {
+
+    private RequestParser() {
+    }
+
+    public static ClientRequest parse(String text) throws ProtocolException {
+        JsonValue value;
+        try {
+            value = JsonText.parse(text);
+        } catch (JsonException e) {
+            throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not valid JSON", null);
+        }
+        if (value.getValueType() != ValueType.OBJECT) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "frame must be a JSON object", null);
+        }
+        JsonObject frame = value.asJsonObject();
+        JsonValue ref = ref(frame);
+        JsonValue typeValue = frame.get("type");
+        if (typeValue == null) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "frame has no type", ref);
+        }
+        if (typeValue.getValueType() != ValueType.STRING) {
+            throw new ProtocolException(ErrorCode.BAD_FRAME, "type must be a string", ref);
+        }
+        String typeName = ((JsonString) typeValue).getString();
+        RequestType type = RequestType.fromWire(typeName);
+        if (type == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
+        }
+        return switch (type) {
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL);
+            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL);
+            case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
+                    priority(frame, ref));
+        };
+    }
+
+    private static JsonValue ref(JsonObject frame) throws ProtocolException {
+        JsonValue id = frame.get("id");
+        if (id == null || id.getValueType() == ValueType.NULL) {
+            return null;
+        }
+        if (id.getValueType() != ValueType.STRING && id.getValueType() != ValueType.NUMBER) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, "id must be a string or a number", null);
+        }
+        return id;
+    }
+
+    private static Priority priority(JsonObject frame, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get("priority");
+        if (value == null) {
+            return Priority.NORMAL;
+        }
+        if (value.getValueType() == ValueType.STRING) {
+            switch (((JsonString) value).getString()) {
+                case "normal":
+                    return Priority.NORMAL;
+                case "high":
+                    return Priority.HIGH;
+                default:
+                    break;
+            }
+        }
+        throw new ProtocolException(ErrorCode.INVALID_FIELD, "priority must be \"normal\" or \"high\"", ref);
+    }
+
+    private static JsonValue require(JsonObject frame, String field, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get(field);
+        if (value == null) {
+            throw new ProtocolException(ErrorCode.MISSING_FIELD, field + " is required", ref);
+        }
+        return value;
+    }
+
+    private static String requireString(JsonObject frame, String field, JsonValue ref) throws ProtocolException {
+        JsonValue value = require(frame, field, ref);
+        if (value.getValueType() != ValueType.STRING) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, field + " must be a string", ref);
+        }
+        return ((JsonString) value).getString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

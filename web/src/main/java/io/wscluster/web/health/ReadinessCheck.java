@@ -1,0 +1,52 @@
+package io.wscluster.web.health;
+
+import io.wscluster.hub.Hub;
+import io.wscluster.registry.LocalNode;
+import io.wscluster.registry.NodeRegistry;
+import io.wscluster.registry.NodeState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: UP only when the cache manager runs, this node is READY in the registry (so not starting,
+ * disconnected or draining), and it is in a view of at least {@code wscluster.health.min-members}.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    @Inject
+    LocalNode node;
+
+    @Inject
+    Hub hub;
+
+    @Inject
+    NodeRegistry registry;
+
+    /** Below this many members in its view a node reports not ready (it may be cut off from the rest). */
+    @Inject
+    @ConfigProperty(name = "wscluster.health.min-members", defaultValue = "1")
+    int minMembers;
+
+    @Override
+    public HealthCheckResponse call() {
+        NodeState state = node.state();
+        boolean running = registry.joined();
+        int members = registry.viewMembers().size();
+        return HealthCheckResponse.named("wscluster-ready")
+                .withData("node", node.id())
+                .withData("state", state.name())
+                .withData("cacheManager", running ? "RUNNING" : "STOPPED")
+                .withData("members", members)
+                .withData("minMembers", minMembers)
+                .withData("connections", hub.connections())
+                .withData("subscriptions", hub.subscriptions())
+                .status(running && state.acceptsClients() && members >= minMembers)
+                .build();
+    }
+}

@@ -1,0 +1,64 @@
+package io.wscluster.web.rest;
+
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.api.Priority;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import io.wscluster.protocol.JsonText;
+import io.wscluster.publish.MessagePublisher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What the REST publish resources share: a bounded body, the priority parameter, 202 with the message id. */
+@ApplicationScoped
+public class RestPublishing {
+
+    @Inject
+    MessagePublisher publisher;
+
+    /** Publishes the body to a channel. */
+    public Response toChannel(String channel, String priority, InputStream body) throws IOException {
+        String data = readLimited(body, publisher.maxBytes());
+        return accepted(publisher.publish(channel, data, Origin.REST, priority(priority)));
+    }
+
+    /** Sends the body to every connection of a user. */
+    public Response toUser(String user, String priority, InputStream body) throws IOException {
+        String data = readLimited(body, publisher.maxBytes());
+        return accepted(publisher.sendToUser(user, data, Origin.REST, priority(priority)));
+    }
+
+    private static Response accepted(Message message) {
+        return Response.accepted(JsonText.provider().createObjectBuilder().add("id", message.id()).build()).build();
+    }
+
+    /** {@code ?priority=high} or {@code normal}. */
+    static Priority priority(String value) {
+        return switch (value) {
+            case "normal" -> Priority.NORMAL;
+            case "high" -> Priority.HIGH;
+            default -> throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "priority must be normal or high");
+        };
+    }
+
+    /** Reads a body as UTF-8 text without ever holding more than {@code maxBytes}. */
+    static String readLimited(InputStream body, int maxBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 8192));
+        byte[] buffer = new byte[8192];
+        int total = 0;
+        for (int n; (n = body.read(buffer)) != -1; ) {
+            total += n;
+            if (total > maxBytes) {
+                throw new MessageRejectedException(ErrorCode.MESSAGE_TOO_LARGE, "body is larger than " + maxBytes + " bytes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,60 @@
+package io.wscluster.web.socket;
+
+import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.hub.Hub;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.publish.MessagePublisher;
+import io.wscluster.registry.LocalNode;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.Extension;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.glassfish.tyrus.ext.extension.deflate.PerMessageDeflateExtension;
+
+/**
+ * Creates the endpoint instances itself (see {@link #getEndpointInstance}) and negotiates
+ * permessage-deflate (RFC 7692) with clients that ask for it, when {@code wscluster.socket.permessage-deflate}
+ * is true. Off by default: each frame is then compressed once per receiving client, which multiplies with
+ * fan-out; worth it for large, repetitive payloads on slow links.
+ */
+public class SocketConfigurator extends ServerEndpointConfig.Configurator {
+
+    static final String PERMESSAGE_DEFLATE = "permessage-deflate";
+
+    private final SocketSettings settings = SocketSettings.from(ConfigProvider.getConfig());
+    private volatile SocketEndpoint.Services services;
+
+    /**
+     * One endpoint per connection, given beans looked up once. Tyrus's CDI provider would inject every
+     * instance while holding a lock on the whole BeanManager: under a burst of connections, handshakes
+     * queue behind that lock until Grizzly's task queue overflows and refuses connections.
+     */
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        if (endpointClass != SocketEndpoint.class) {
+            return super.getEndpointInstance(endpointClass);
+        }
+        return endpointClass.cast(new SocketEndpoint(services()));
+    }
+
+    private SocketEndpoint.Services services() {
+        SocketEndpoint.Services resolved = services;
+        if (resolved == null) {
+            CDI<Object> cdi = CDI.current();
+            resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
+                    cdi.select(ChannelCatalog.class).get(), cdi.select(LocalNode.class).get(),
+                    cdi.select(Metrics.class).get(), settings);
+            services = resolved; // a race only resolves the same client proxies twice
+        }
+        return resolved;
+    }
+
+    @Override
+    public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+        if (settings.permessageDeflate() && requested.stream().anyMatch(e -> PERMESSAGE_DEFLATE.equals(e.getName()))) {
+            return List.of(new PerMessageDeflateExtension());
+        }
+        return super.getNegotiatedExtensions(installed, requested);
+    }
+}

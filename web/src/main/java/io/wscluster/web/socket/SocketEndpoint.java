@@ -1,0 +1,166 @@
+package io.wscluster.web.socket;
+
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.channel.ChannelNames;
+import io.wscluster.hub.Connection;
+import io.wscluster.hub.Hub;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import io.wscluster.metrics.Metrics;
+import io.wscluster.protocol.ClientRequest;
+import io.wscluster.protocol.CloseCodes;
+import io.wscluster.protocol.ProtocolException;
+import io.wscluster.protocol.RequestParser;
+import io.wscluster.protocol.ServerFrames;
+import io.wscluster.protocol.UserIds;
+import io.wscluster.protocol.Utf8;
+import io.wscluster.publish.MessagePublisher;
+import io.wscluster.registry.LocalNode;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WebSocket endpoint at {@code /ws?user=ID}: one instance per connection, speaking the JSON
+ * protocol of PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error
+ * frames, never a disconnect.
+ */
+@ServerEndpoint(value = "/ws", configurator = SocketConfigurator.class)
+public class SocketEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(SocketEndpoint.class.getName());
+    /** Tyrus's incoming frame buffer (4 MiB): frames larger than this never reach the application. */
+    static final int HARD_LIMIT_BYTES = 4 * 1024 * 1024;
+
+    /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
+    record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, LocalNode node, Metrics metrics,
+                    SocketSettings settings) {
+    }
+
+    private final Services services;
+    private Connection connection;
+    private RateLimiter inbound;
+
+    SocketEndpoint(Services services) {
+        this.services = services;
+    }
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        List<String> users = session.getRequestParameterMap().get("user");
+        String user = users == null || users.isEmpty() ? null : users.get(0);
+        LocalNode node = services.node();
+        if (!node.acceptsClients()) {
+            // Starting, disconnected from the cluster or draining: the client should try another node.
+            session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "node " + node.state()));
+            return;
+        }
+        if (!UserIds.isValid(user)) {
+            session.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "user query parameter required: " + UserIds.RULE));
+            return;
+        }
+        // The hard cap: messages sent in fragments are reassembled up to the same 4 MiB that bounds a
+        // single frame in the container; beyond it the connection is closed. Below it, text() answers
+        // anything over wscluster.message.max-bytes with an error frame.
+        session.setMaxTextMessageBufferSize(HARD_LIMIT_BYTES);
+        // Tyrus's own idle timeout is off: the hub's idle sweep closes silent connections instead.
+        session.setMaxIdleTimeout(0);
+        inbound = new RateLimiter(services.settings().maxFramesPerSecond(), System.nanoTime());
+        connection = services.hub().open(new TyrusConnection(session, services.settings().sendTimeoutMillis()), user);
+        LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
+    }
+
+    @OnMessage
+    public void text(String text) {
+        if (connection == null) {
+            return; // refused in open(); the close is under way
+        }
+        connection.heard();
+        int maxBytes = services.publisher().maxBytes();
+        if (Utf8.exceeds(text, maxBytes)) {
+            // Checked before parsing so an oversized frame costs no JSON work; the connection stays open.
+            sendError(ErrorCode.MESSAGE_TOO_LARGE, "frame is larger than " + maxBytes + " bytes", null);
+            return;
+        }
+        ClientRequest request;
+        try {
+            request = RequestParser.parse(text);
+        } catch (ProtocolException e) {
+            sendError(e.code(), e.getMessage(), e.ref());
+            return;
+        }
+        if (!inbound.tryAcquire(System.nanoTime())) {
+            sendError(ErrorCode.RATE_LIMITED, "more than " + services.settings().maxFramesPerSecond()
+                    + " frames per second; frame dropped", request.ref());
+            return;
+        }
+        try {
+            connection.send(handle(request));
+        } catch (MessageRejectedException e) {
+            sendError(e.code(), e.getMessage(), request.ref());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", e);
+            sendError(ErrorCode.INTERNAL, "server error", request.ref());
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer data) {
+        if (connection != null) {
+            connection.heard();
+            sendError(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null);
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        if (connection != null) {
+            services.hub().closed(connection, reason.getCloseCode().getCode());
+            LOG.fine(() -> "Closed " + session.getId() + ": " + reason);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        // Peers vanishing and oversized frames are the clients' business, not the operator's.
+        LOG.log(Level.FINE, "Connection " + session.getId() + " failed", failure);
+    }
+
+    private void sendError(ErrorCode code, String text, JsonValue ref) {
+        services.metrics().error(code);
+        connection.send(ServerFrames.error(code, text, ref));
+    }
+
+    private String handle(ClientRequest request) {
+        return switch (request.type()) {
+            case PING -> ServerFrames.pong(request.ref());
+            case SUBSCRIBE -> {
+                services.channels().requireKnown(request.channel());
+                services.hub().subscribe(connection, request.channel());
+                yield ServerFrames.subscribed(request.channel(), request.ref());
+            }
+            case UNSUBSCRIBE -> {
+                ChannelNames.requireValid(request.channel());
+                services.hub().unsubscribe(connection, request.channel());
+                yield ServerFrames.unsubscribed(request.channel(), request.ref());
+            }
+            case PUBLISH -> {
+                Message message = services.publisher().publish(request.channel(), request.data(), Origin.SOCKET,
+                        request.priority());
+                yield ServerFrames.published(message.id(), request.ref());
+            }
+        };
+    }
+}
