@@ -1,0 +1,203 @@
+package io.wscluster.hub;
+
+import io.wscluster.affinity.AffinityService;
+import io.wscluster.affinity.UserAffinity;
+import io.wscluster.api.Priority;
+import io.wscluster.bus.LocalBus;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import io.wscluster.metrics.NoopMetricRegistry;
+import io.wscluster.registry.NodeInfo;
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
+import jakarta.websocket.CloseReason;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.infinispan.Cache;
+
+/** The delivery contract against one hub and the local-only bus, with fake sessions: runs in milliseconds. */
+class HubDeliveryTest extends DeliveryContract {
+
+    private static final JsonProvider JSON = JsonProvider.provider();
+
+    @Override
+    protected Fixture createFixture() {
+        return new LocalFixture();
+    }
+
+    /** One node: a real hub behind the local bus; clients are fake sessions that record what is written to them. */
+    static final class LocalFixture implements Fixture {
+        private static final int QUEUE = 16;
+        private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), new HubSettings(QUEUE, 0, 100));
+        private final LocalBus bus = new LocalBus(hub);
+        private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        public int nodes() {
+            return 1;
+        }
+
+        @Override
+        public Client connect(int node, String user) {
+            FakeSession session = new FakeSession("s" + ids.incrementAndGet());
+            session.connection = hub.open(session, user);
+            return session;
+        }
+
+        @Override
+        public String publish(int node, String channel, String json, Priority priority) {
+            Message message = Message.toChannel("m" + ids.incrementAndGet(), channel, json, Origin.REST, priority);
+            bus.publish(message);
+            return message.id();
+        }
+
+        @Override
+        public String sendToUser(int node, String user, String json) {
+            Message message = Message.toUser("m" + ids.incrementAndGet(), user, json, Origin.REST, Priority.NORMAL);
+            bus.publish(message);
+            return message.id();
+        }
+
+        @Override
+        public int[] backlog() {
+            return new int[] {QUEUE / 2, 10};
+        }
+
+        @Override
+        public Duration patience() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        /** A session whose writes complete at once, or wait while it is stalled. */
+        final class FakeSession implements FrameSink, Client {
+            private final String id;
+            private final List<JsonObject> messages = new ArrayList<>();
+            private final List<Runnable> waiting = new ArrayList<>();
+            private Connection connection;
+            private boolean stalled;
+            private Integer closeCode;
+
+            FakeSession(String id) {
+                this.id = id;
+            }
+
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public synchronized void send(String frame, Consumer<Throwable> done) {
+                Runnable write = () -> {
+                    JsonObject parsed = JSON.createReader(new StringReader(frame)).readObject();
+                    if ("message".equals(parsed.getString("type"))) {
+                        messages.add(parsed);
+                    }
+                    done.accept(null);
+                };
+                if (stalled) {
+                    waiting.add(write);
+                } else {
+                    write.run();
+                }
+            }
+
+            @Override
+            public synchronized void close(CloseReason reason) {
+                closeCode = reason.getCloseCode().getCode();
+            }
+
+            @Override
+            public void subscribe(String channel) {
+                hub.subscribe(connection, channel);
+            }
+
+            @Override
+            public synchronized List<JsonObject> messages() {
+                return List.copyOf(messages);
+            }
+
+            @Override
+            public synchronized void stall() {
+                stalled = true;
+            }
+
+            @Override
+            public void resume() {
+                List<Runnable> backlog;
+                synchronized (this) {
+                    stalled = false;
+                    backlog = List.copyOf(waiting);
+                    waiting.clear();
+                }
+                backlog.forEach(Runnable::run);
+            }
+
+            @Override
+            public void awaitServerBacklog(int frames) {
+                if (connection.queuedFrames() < frames) {
+                    throw new AssertionError("queued " + connection.queuedFrames() + " of " + frames);
+                }
+            }
+
+            @Override
+            public synchronized OptionalInt closeCode() {
+                return closeCode == null ? OptionalInt.empty() : OptionalInt.of(closeCode);
+            }
+
+            @Override
+            public void close() {
+                hub.closed(connection, 1000);
+            }
+        }
+    }
+
+    /** Affinity does not matter to delivery. */
+    static final class NoAffinity implements AffinityService {
+        @Override
+        public void connected(String user) {
+        }
+
+        @Override
+        public void disconnected(String user) {
+        }
+
+        @Override
+        public Optional<UserAffinity> lookup(String user) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<NodeInfo> choose(String user) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void moveTo(String user, String nodeId) {
+        }
+
+        @Override
+        public void releaseNode(String nodeId) {
+        }
+
+        @Override
+        public String strategy() {
+            return "none";
+        }
+
+        @Override
+        public Cache<String, UserAffinity> cache() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
