@@ -50,7 +50,10 @@ public class SocketEndpoint {
     }
 
     private final Services services;
+    // Guarded by this: a client that gives up during the handshake can make Tyrus run close() while
+    // open() is still registering, and a connection registered after its close would stay forever.
     private Connection connection;
+    private boolean closed;
     private RateLimiter inbound;
 
     SocketEndpoint(Services services) {
@@ -78,14 +81,20 @@ public class SocketEndpoint {
         // Tyrus's own idle timeout is off: the hub's idle sweep closes silent connections instead.
         session.setMaxIdleTimeout(0);
         inbound = new RateLimiter(services.settings().maxFramesPerSecond(), System.nanoTime());
-        connection = services.hub().open(new TyrusConnection(session, services.settings().sendTimeoutMillis()), user);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            connection = services.hub().open(new TyrusConnection(session, services.settings().sendTimeoutMillis()), user);
+        }
         LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
     }
 
     @OnMessage
     public void text(String text) {
+        Connection connection = registered();
         if (connection == null) {
-            return; // refused in open(); the close is under way
+            return; // refused in open(), or closed; the close is under way
         }
         connection.heard();
         int maxBytes = services.publisher().maxBytes();
@@ -118,6 +127,7 @@ public class SocketEndpoint {
 
     @OnMessage
     public void binary(ByteBuffer data) {
+        Connection connection = registered();
         if (connection != null) {
             connection.heard();
             sendError(ErrorCode.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text", null);
@@ -126,10 +136,19 @@ public class SocketEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
+        Connection connection;
+        synchronized (this) {
+            closed = true;
+            connection = this.connection;
+        }
         if (connection != null) {
             services.hub().closed(connection, reason.getCloseCode().getCode());
             LOG.fine(() -> "Closed " + session.getId() + ": " + reason);
         }
+    }
+
+    private synchronized Connection registered() {
+        return connection;
     }
 
     @OnError
