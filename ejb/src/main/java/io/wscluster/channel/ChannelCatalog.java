@@ -11,9 +11,10 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Knows which channels exist; every subscribe and publish asks it first. Starts from
- * {@code wscluster.channels} (comma-separated names and patterns), then follows the cluster's shared
- * setting (the replicated {@code settings} cache), which the first node to start provides.
+ * Knows which channels exist and how each behaves; every subscribe and publish asks it first. Starts from
+ * {@code wscluster.channels} (comma-separated names and patterns, each with optional {@link ChannelOptions}
+ * in braces), then follows the cluster's shared setting (the replicated {@code settings} cache), which
+ * the first node to start provides.
  */
 @ApplicationScoped
 public class ChannelCatalog {
@@ -28,28 +29,34 @@ public class ChannelCatalog {
     @Inject
     ClusterCaches caches;
 
-    private volatile ChannelAllowList allowList;
+    private volatile ChannelRules rules;
 
     @PostConstruct
     void compile() {
         // An invalid entry fails the deployment here, loudly, instead of silently allowing nothing.
-        allowList = ChannelAllowList.of(configured);
+        rules = ChannelRules.of(configured);
     }
 
     /**
+     * The channel's options, for a channel that exists.
+     *
      * @throws MessageRejectedException with {@code INVALID_CHANNEL} for a malformed name,
      *     {@code UNKNOWN_CHANNEL} for a name the configuration does not allow
      */
-    public void requireKnown(String channel) {
+    public ChannelOptions requireKnown(String channel) {
         ChannelNames.requireValid(channel);
-        if (!allowList.allows(channel)) {
-            throw new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, "no such channel: " + channel);
-        }
+        return rules.find(channel).orElseThrow(() ->
+                new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, "no such channel: " + channel));
+    }
+
+    /** The options of a channel a message was published to (defaults for one the configuration no longer has). */
+    public ChannelOptions options(String channel) {
+        return rules.find(channel).orElse(ChannelOptions.DEFAULTS);
     }
 
     /** The names and patterns in force: the cluster's, once this node has adopted them. */
     public List<String> entries() {
-        return allowList.entries();
+        return rules.entries();
     }
 
     /**
@@ -58,14 +65,14 @@ public class ChannelCatalog {
      * and again after it was disconnected).
      */
     public void adoptClusterSettings(String nodeId) {
-        ChannelSettings offered = new ChannelSettings(allowList.entries(), nodeId, System.currentTimeMillis());
+        ChannelSettings offered = new ChannelSettings(rules.entries(), nodeId, System.currentTimeMillis());
         ChannelSettings shared = caches.<String, ChannelSettings>cache(CACHE).putIfAbsent(ChannelSettings.KEY, offered);
-        if (shared == null || shared.entries().equals(allowList.entries())) {
+        if (shared == null || shared.entries().equals(rules.entries())) {
             return;
         }
-        ChannelAllowList adopted = ChannelAllowList.of(shared.entries());
+        ChannelRules adopted = ChannelRules.of(shared.entries());
         LOG.warning(() -> "Using the cluster's channels " + shared.entries() + " (set by " + shared.setBy()
-                + ") instead of " + allowList.entries());
-        allowList = adopted;
+                + ") instead of " + rules.entries());
+        rules = adopted;
     }
 }
