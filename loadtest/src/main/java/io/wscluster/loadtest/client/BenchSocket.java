@@ -229,7 +229,13 @@ public final class BenchSocket {
                             onReady(now);
                         }
                     }
-                    case "published" -> run.tallies.publishAcknowledged.increment();
+                    case "published" -> {
+                        run.tallies.publishAcknowledged.increment();
+                        long channel = Frames.number(text, "\"id\":", 0);
+                        if (channel >= 0 && channel < run.accepted.length()) {
+                            run.accepted.incrementAndGet((int) channel);
+                        }
+                    }
                     case "error" -> run.tallies.error(Frames.string(text, "\"code\":\""));
                     default -> { }
                 }

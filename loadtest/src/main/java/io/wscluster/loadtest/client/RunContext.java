@@ -4,6 +4,7 @@ import io.wscluster.loadtest.measure.Tallies;
 import io.wscluster.loadtest.run.ChannelMix;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** What every connection of one worker process shares: where to connect, what to count, the run's clock marks. */
 public final class RunContext {
@@ -14,6 +15,12 @@ public final class RunContext {
     /** Marks this run's messages, so leftovers of an earlier run on the same cluster are ignored. */
     public final long runId;
     public final int publishers;
+    /**
+     * Messages the cluster accepted, by channel (a socket publish once its {@code published} reply arrives, a
+     * REST publish on 202): what subscribers are expected to receive. A refused publish (the cluster pushing
+     * back) is not a lost message.
+     */
+    public final AtomicLongArray accepted;
     /** Reconnections as {connection index, lost at, resubscribed at} (epoch microseconds). */
     public final Queue<long[]> reconnections = new ConcurrentLinkedQueue<>();
     /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */
@@ -28,5 +35,6 @@ public final class RunContext {
         this.channels = channels;
         this.runId = runId;
         this.publishers = publishers;
+        this.accepted = new AtomicLongArray(channels.size());
     }
 }

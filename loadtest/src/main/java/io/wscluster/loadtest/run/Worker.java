@@ -156,7 +156,7 @@ public final class Worker {
         JsonArrayBuilder trackedJson = Json.createArrayBuilder();
         JsonArrayBuilder affectedJson = Json.createArrayBuilder();
         for (int c = 0; c < channelCount; c++) {
-            published.add(publishLoop == null ? 0 : publishLoop.publishedPerChannel().get(c));
+            published.add(run.accepted.get(c));
             trackedJson.add(tracked[c]);
             affectedJson.add(affected[c]);
         }
