@@ -25,6 +25,12 @@ public interface BroadcastService {
     String publish(String channel, String jsonData, Priority priority);
 
     /**
+     * Publishes with a key: on a channel configured {@code slow=latest-per-key}, a client that lags keeps
+     * only the newest message per key (a price per symbol, a position per account).
+     */
+    String publish(String channel, String jsonData, Priority priority, String key);
+
+    /**
      * Sends to every connection of one user, without a channel.
      *
      * @return the id the message is delivered with

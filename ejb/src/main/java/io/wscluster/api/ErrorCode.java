@@ -24,7 +24,10 @@ public enum ErrorCode {
     MESSAGE_TOO_LARGE,
     /** The connection already holds the configured maximum of subscriptions. */
     TOO_MANY_SUBSCRIPTIONS,
-    /** The connection sends frames faster than its configured rate; the frame was dropped. */
+    /**
+     * The connection sends frames faster than its configured rate (the frame was dropped), or the cluster is
+     * behind delivering and takes no new messages for now (try again after the time the error gives).
+     */
     RATE_LIMITED,
     /** A binary frame; the protocol is JSON text only. */
     UNSUPPORTED_DATA,

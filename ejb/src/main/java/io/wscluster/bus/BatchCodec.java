@@ -39,6 +39,7 @@ final class BatchCodec {
                 out.writeLong(m.timestamp());
                 out.writeByte(m.origin().ordinal());
                 out.writeByte(m.priority().ordinal());
+                writeString(out, m.key());
             }
             byte[] raw = bytes.toByteArray();
             boolean compress = compressAboveBytes > 0 && raw.length > compressAboveBytes;
@@ -56,7 +57,7 @@ final class BatchCodec {
             List<Message> messages = new ArrayList<>(batch.count());
             for (int i = 0; i < batch.count(); i++) {
                 messages.add(new Message(readString(in), readString(in), readString(in), readString(in), in.readLong(),
-                        Origin.values()[in.readByte()], Priority.values()[in.readByte()]));
+                        Origin.values()[in.readByte()], Priority.values()[in.readByte()], readString(in)));
             }
             return messages;
         } catch (IOException e) {

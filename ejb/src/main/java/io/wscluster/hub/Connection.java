@@ -4,7 +4,6 @@ import io.wscluster.protocol.CloseCodes;
 import jakarta.websocket.CloseReason;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -13,19 +12,28 @@ public final class Connection {
 
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
 
+    /** What the hub does when this connection loses frames or has to be given up on. */
+    interface Outcomes {
+        /** Frames this connection lost while it stays (dropped oldest, replaced by a newer one with the same key). */
+        void dropped(Connection connection, String reason);
+
+        /** The connection is being closed for {@code reason} ("slow-consumer", "overload"); its queue is lost with it. */
+        void givenUp(Connection connection, String reason);
+    }
+
     private final FrameSink sink;
     private final String user;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final OutboundQueue outbound;
-    private final Consumer<Connection> onGivenUp;
+    private final Outcomes outcomes;
     private volatile long lastHeardNanos = System.nanoTime();
 
-    /** @param onGivenUp runs when the client is given up on (too slow, or a send failed), before it is closed */
-    Connection(FrameSink sink, String user, int queueCapacity, Consumer<Connection> onGivenUp) {
+    Connection(FrameSink sink, String user, HubSettings settings, WritePool writers, Outcomes outcomes) {
         this.sink = sink;
         this.user = user;
-        this.onGivenUp = onGivenUp;
-        this.outbound = new OutboundQueue(queueCapacity, sink::send, this::sendFailed);
+        this.outcomes = outcomes;
+        this.outbound = new OutboundQueue(settings.outboundQueue(), settings.maxWriteBytes(),
+                settings.stallMillis() * 1_000_000, sink::write, writers, this::writeFailed);
     }
 
     public String id() {
@@ -41,21 +49,37 @@ public final class Connection {
         return channels;
     }
 
-    /** Queues a frame; never blocks. A client whose queue is full is closed as a slow consumer. */
+    /** Queues a reply or error for this client; never blocks. */
     public void send(String frame) {
-        send(frame, false);
+        send(OutboundFrame.reply(frame));
     }
 
-    /** @param urgent ahead of normal frames already queued (high-priority messages) */
-    void send(String frame, boolean urgent) {
-        if (!outbound.offer(frame, urgent)) {
-            LOG.log(Level.INFO, "Closing slow consumer {0} (user {1}): outbound queue full", new Object[] {id(), user});
-            giveUp("outbound queue overflow");
+    /** Queues a frame; never blocks. A client that lags is handled as the frame's channel says. */
+    void send(OutboundFrame frame) {
+        switch (outbound.offer(frame)) {
+            case QUEUED -> { }
+            case REPLACED -> outcomes.dropped(this, "latest-per-key");
+            case DROPPED_OLDEST -> outcomes.dropped(this, "drop-oldest");
+            case SLOW_CONSUMER -> {
+                LOG.log(Level.INFO, "Closing slow consumer {0} (user {1}): it does not read and its queue is full",
+                        new Object[] {id(), user});
+                giveUp("slow-consumer", CloseCodes.slowConsumer("outbound queue overflow"));
+            }
+            case OVERLOADED -> {
+                LOG.log(Level.WARNING, "Closing {0} (user {1}): this node is too far behind to keep its frames",
+                        new Object[] {id(), user});
+                giveUp("overload", CloseCodes.overloaded());
+            }
         }
     }
 
     int queuedFrames() {
         return outbound.depth();
+    }
+
+    /** How long this connection's write has waited for its socket; 0 when nothing is in flight. */
+    long writePendingNanos(long now) {
+        return outbound.writePendingNanos(now);
     }
 
     /** The client sent a frame: it is alive. */
@@ -73,14 +97,15 @@ public final class Connection {
         sink.close(reason);
     }
 
-    private void sendFailed(Throwable failure) {
-        // A timed-out send is a client that stopped reading; anything else is a peer already gone.
-        LOG.log(Level.FINE, "Send to " + id() + " failed; closing it", failure);
-        giveUp("send failed");
+    /** Gives the client up: what its queue holds is lost. */
+    void giveUp(String reason, CloseReason close) {
+        outcomes.givenUp(this, reason);
+        close(close);
     }
 
-    private void giveUp(String why) {
-        onGivenUp.accept(this);
-        close(CloseCodes.slowConsumer(why));
+    private void writeFailed(Throwable failure) {
+        // The peer is gone (a reset, a closed socket): nothing more can be written to it.
+        LOG.log(Level.FINE, "Write to " + id() + " failed; closing it", failure);
+        giveUp("write-failed", CloseCodes.slowConsumer("write failed"));
     }
 }

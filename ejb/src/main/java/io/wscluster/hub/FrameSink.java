@@ -1,6 +1,7 @@
 package io.wscluster.hub;
 
 import jakarta.websocket.CloseReason;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The transport of one client connection, as the hub writes to it; the web module's WebSocket session implements it. */
@@ -9,8 +10,11 @@ public interface FrameSink {
     /** The transport's id for this connection, unique on this node. */
     String id();
 
-    /** Sends one text frame asynchronously; {@code done} gets null once it is written, else the failure. */
-    void send(String frame, Consumer<Throwable> done);
+    /**
+     * Writes whole frames, in order, as one write where the transport can; {@code done} gets null once they
+     * are handed to the socket, else the failure. Called with one write in flight at a time.
+     */
+    void write(List<OutboundFrame> frames, Consumer<Throwable> done);
 
     /** Starts the close handshake, if the connection is still open. */
     void close(CloseReason reason);

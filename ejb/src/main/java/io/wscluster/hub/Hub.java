@@ -4,11 +4,14 @@ import io.wscluster.affinity.AffinityService;
 import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
 import io.wscluster.api.Priority;
+import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.channel.ChannelOptions;
 import io.wscluster.message.Message;
 import io.wscluster.metrics.Metrics;
 import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.registry.ChannelCount;
+import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,14 +23,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * This node's connections, indexed by subscribed channel and by user, and the fan-out of every message
  * to the matching ones: a channel's subscribers or a user's connections. The message buses call
- * {@link #deliver} for messages published here and on other nodes alike. Tells affinity when a user's
- * first connection here opens and its last one closes.
+ * {@link #deliver} for messages published here and on other nodes alike; each message is encoded once
+ * and the same frame is queued to every connection, whose writes run on the {@link WritePool}. Tells
+ * affinity when a user's first connection here opens and its last one closes.
  */
 @ApplicationScoped
 public class Hub {
@@ -40,22 +47,51 @@ public class Hub {
 
     private final AffinityService affinity;
     private final Metrics metrics;
+    private final Function<String, ChannelOptions> channels;
     private final HubSettings settings;
+    private final WritePool writers;
+    private final Connection.Outcomes outcomes = new Connection.Outcomes() {
+        @Override
+        public void dropped(Connection connection, String reason) {
+            metrics.dropped(reason, 1);
+        }
+
+        @Override
+        public void givenUp(Connection connection, String reason) {
+            metrics.dropped(reason, connection.queuedFrames());
+            remove(connection);
+        }
+    };
 
     @Inject
-    public Hub(AffinityService affinity, Metrics metrics, Config config) {
-        this(affinity, metrics, HubSettings.from(config));
+    public Hub(AffinityService affinity, Metrics metrics, ChannelCatalog channels, Schedulers schedulers, Config config) {
+        this(affinity, metrics, channels::options, HubSettings.from(config), schedulers);
     }
 
-    public Hub(AffinityService affinity, Metrics metrics, HubSettings settings) {
+    private Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, HubSettings settings,
+            Schedulers schedulers) {
+        this(affinity, metrics, channels, settings, writePool(settings, schedulers));
+        schedulers.shared().scheduleAtFixedRate(writers::sample, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** For tests: the given write pool, channel options from a function. */
+    Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, HubSettings settings,
+            WritePool writers) {
         this.affinity = affinity;
         this.metrics = metrics;
+        this.channels = channels;
         this.settings = settings;
+        this.writers = writers;
     }
 
     /** For CDI proxies only. */
     protected Hub() {
-        this(null, null, (HubSettings) null);
+        this(null, null, null, null, (WritePool) null);
+    }
+
+    private static WritePool writePool(HubSettings settings, Schedulers schedulers) {
+        ThreadPoolExecutor pool = schedulers.pool("wscluster-writer", settings.writers());
+        return new WritePool(pool, pool.getQueue(), settings.overloadLagMillis());
     }
 
     public HubSettings settings() {
@@ -66,7 +102,7 @@ public class Hub {
     public Connection open(FrameSink sink, String user) {
         // A client given up on leaves the fan-out index at once, not when its close handshake ends
         // (a client that reads nothing may never complete it).
-        Connection connection = new Connection(sink, user, settings.outboundQueue(), this::givenUp);
+        Connection connection = new Connection(sink, user, settings, writers, outcomes);
         all.add(connection);
         if (addTo(byUser, user, connection)) {
             affinity.connected(user);
@@ -115,8 +151,8 @@ public class Hub {
     }
 
     /**
-     * Queues the message to every matching connection on this node: its frame is built once and the same
-     * frame goes to each. Never blocks: a slow client fills only its own queue.
+     * Queues the message to every matching connection on this node: its frame is encoded once and the
+     * same frame goes to each. Never blocks: a slow client fills only its own queue.
      */
     public void deliver(Message message) {
         Set<Connection> targets = message.isDirect() ? byUser.getOrDefault(message.user(), Set.of())
@@ -124,14 +160,25 @@ public class Hub {
         if (targets.isEmpty()) {
             return;
         }
-        String frame = ServerFrames.message(message);
-        boolean urgent = message.priority() == Priority.HIGH;
+        ChannelOptions options = message.isDirect() ? ChannelOptions.DEFAULTS : channels.apply(message.channel());
+        OutboundFrame frame = OutboundFrame.message(ServerFrames.message(message), message.priority() == Priority.HIGH,
+                message.channel(), options.slowConsumer(), message.key());
         int sent = 0;
         for (Connection target : targets) {
-            target.send(frame, urgent); // never throws, never blocks: one bad client cannot stop the loop
+            target.send(frame); // never throws, never blocks: one bad client cannot stop the loop
             sent++;
         }
         metrics.delivered(sent, (System.currentTimeMillis() - message.timestamp()) * 1000);
+    }
+
+    /** How late this node's writes start, in milliseconds: its delivery lag. */
+    public long lagMillis() {
+        return writers.lagMillis();
+    }
+
+    /** Whether this node is behind for everybody (see {@link WritePool}). */
+    public boolean overloaded() {
+        return writers.overloaded();
     }
 
     /** A copy of the open connections, for walking them while they close. */
@@ -191,11 +238,6 @@ public class Hub {
         for (Connection connection : all) {
             connection.close(reason);
         }
-    }
-
-    private void givenUp(Connection connection) {
-        metrics.dropped("slow-consumer", connection.queuedFrames());
-        remove(connection);
     }
 
     private void remove(Connection connection) {

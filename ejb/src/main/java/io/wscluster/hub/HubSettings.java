@@ -3,21 +3,45 @@ package io.wscluster.hub;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Per-connection limits the hub enforces, from MicroProfile Config.
+ * How this node's hub delivers, from MicroProfile Config.
  *
- * @param outboundQueue {@code wscluster.session.outbound-queue}: frames queued for one client before it
- *     counts as a slow consumer and is closed with 4001; default 1024
+ * @param outboundQueue {@code wscluster.session.outbound-queue}: frames queued for one client before the
+ *     queue counts as full; a client that does not read is then handled by its channel's slow-consumer
+ *     policy, while a node that is behind lets it grow to four times this; default 1024
+ * @param stallMillis {@code wscluster.session.stall-ms}: a client whose write has waited this long for its
+ *     socket does not read; default 1000
+ * @param sendTimeoutMillis {@code wscluster.session.send-timeout-ms}: a write waiting this long gives the
+ *     client up (4001) even if its queue is not full; default 10000
  * @param idleTimeoutMillis {@code wscluster.session.idle-timeout-ms}: a connection that sends nothing (not
  *     even a ping) for this long is closed with 4002; 0 disables; default 120 s
  * @param maxSubscriptions {@code wscluster.session.max-subscriptions}: channels one connection may
  *     subscribe to; default 100
+ * @param maxWriteBytes {@code wscluster.delivery.max-write-bytes}: frames queued for one connection go out
+ *     in one write up to this many bytes; default 64 KiB
+ * @param writers {@code wscluster.delivery.writers}: threads that write to connections; default the
+ *     number of processors, at least 2
+ * @param overloadLagMillis {@code wscluster.delivery.overload-lag-ms}: writes starting this late mean the
+ *     node is behind for everybody: publishers are pushed back and readiness is DOWN until the lag is
+ *     under half of it; default 500
  */
-public record HubSettings(int outboundQueue, long idleTimeoutMillis, int maxSubscriptions) {
+public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutMillis, long idleTimeoutMillis,
+        int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis) {
 
     public static HubSettings from(Config config) {
         return new HubSettings(
                 config.getOptionalValue("wscluster.session.outbound-queue", Integer.class).orElse(1024),
+                config.getOptionalValue("wscluster.session.stall-ms", Long.class).orElse(1000L),
+                config.getOptionalValue("wscluster.session.send-timeout-ms", Long.class).orElse(10_000L),
                 config.getOptionalValue("wscluster.session.idle-timeout-ms", Long.class).orElse(120_000L),
-                config.getOptionalValue("wscluster.session.max-subscriptions", Integer.class).orElse(100));
+                config.getOptionalValue("wscluster.session.max-subscriptions", Integer.class).orElse(100),
+                config.getOptionalValue("wscluster.delivery.max-write-bytes", Integer.class).orElse(64 * 1024),
+                config.getOptionalValue("wscluster.delivery.writers", Integer.class)
+                        .orElse(Math.max(2, Runtime.getRuntime().availableProcessors())),
+                config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(500L));
+    }
+
+    /** For tests: the given queue, generous timeouts, one write per frame budget of 64 KiB. */
+    public static HubSettings forTests(int outboundQueue) {
+        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 500);
     }
 }

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Closes connections that sent nothing (not even a ping) for {@code wscluster.session.idle-timeout-ms}:
- * dead peers and forgotten tabs. The transport's own idle timeout is off; this sweep replaces it.
+ * Closes connections that sent nothing (not even a ping) for {@code wscluster.session.idle-timeout-ms}
+ * (dead peers, forgotten tabs; the transport's own idle timeout is off), and gives up on clients whose
+ * write has waited longer than {@code wscluster.session.send-timeout-ms} for their socket (4001).
  */
 @ApplicationScoped
 public class IdleSweep {
@@ -26,22 +27,27 @@ public class IdleSweep {
     Schedulers schedulers;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        long timeout = hub.settings().idleTimeoutMillis();
-        if (timeout <= 0) {
-            return;
-        }
-        long every = Math.max(250, Math.min(5_000, timeout / 4));
-        schedulers.shared().scheduleWithFixedDelay(() -> sweep(TimeUnit.MILLISECONDS.toNanos(timeout)),
-                every, every, TimeUnit.MILLISECONDS);
+        HubSettings settings = hub.settings();
+        long shortest = settings.idleTimeoutMillis() > 0 ? Math.min(settings.idleTimeoutMillis(), settings.sendTimeoutMillis())
+                : settings.sendTimeoutMillis();
+        long every = Math.max(250, Math.min(5_000, shortest / 4));
+        schedulers.shared().scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
     }
 
-    void sweep(long timeoutNanos) {
+    void sweep() {
+        HubSettings settings = hub.settings();
         long now = System.nanoTime();
-        CloseReason reason = CloseCodes.idle(hub.settings().idleTimeoutMillis());
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMillis());
+        long sendNanos = TimeUnit.MILLISECONDS.toNanos(settings.sendTimeoutMillis());
+        CloseReason idle = CloseCodes.idle(settings.idleTimeoutMillis());
         for (Connection connection : hub.snapshot()) {
-            if (connection.silentNanos(now) > timeoutNanos) {
+            if (connection.writePendingNanos(now) > sendNanos) {
+                LOG.info(() -> "Closing slow consumer " + connection.id() + " (user " + connection.user()
+                        + "): a write waited longer than " + settings.sendTimeoutMillis() + " ms");
+                connection.giveUp("slow-consumer", CloseCodes.slowConsumer("send timed out"));
+            } else if (idleNanos > 0 && connection.silentNanos(now) > idleNanos) {
                 LOG.fine(() -> "Closing idle connection " + connection.id());
-                hub.close(connection, reason);
+                hub.close(connection, idle);
             }
         }
     }

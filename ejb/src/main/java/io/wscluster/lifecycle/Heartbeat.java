@@ -56,7 +56,8 @@ public class Heartbeat {
         long latencyMicros = arrivals == 0 ? 0 : (latency[0] - lastLatency[0]) / arrivals;
         NodeInfo info = new NodeInfo(node.id(), node.httpUrl(), node.wsUrl(), node.state(), hub.connections(),
                 hub.subscriptions(), (published - lastPublished) / seconds, (delivered - lastDelivered) / seconds,
-                node.startedAt(), System.currentTimeMillis(), node.weight(), latencyMicros, hub.topChannels(TOP_CHANNELS));
+                node.startedAt(), System.currentTimeMillis(), node.weight(), latencyMicros, hub.topChannels(TOP_CHANNELS),
+                hub.lagMillis());
         lastBeatNanos = now;
         lastPublished = published;
         lastDelivered = delivered;

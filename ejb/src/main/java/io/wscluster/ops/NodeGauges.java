@@ -38,5 +38,9 @@ public class NodeGauges {
                 () -> scale.advice().desiredNodes());
         metrics.gauge("wscluster.node.ready", "1 while this node is READY (accepting clients), else 0",
                 () -> node.acceptsClients() ? 1 : 0);
+        metrics.gauge("wscluster.delivery.lag.millis", "How late this node's writes to its clients start, in milliseconds",
+                hub::lagMillis);
+        metrics.gauge("wscluster.delivery.overloaded", "1 while this node is behind for everybody (publishers are pushed back)",
+                () -> hub.overloaded() ? 1 : 0);
     }
 }

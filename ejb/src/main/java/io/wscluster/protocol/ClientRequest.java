@@ -10,6 +10,7 @@ import jakarta.json.JsonValue;
  * @param channel the channel for subscribe, unsubscribe and publish; null for ping
  * @param data the payload of a publish; null otherwise
  * @param priority of a publish: {@code "priority":"high"} or the default, normal
+ * @param key of a publish: what the message is about, for latest-per-key channels; null if absent
  */
-public record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data, Priority priority) {
+public record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data, Priority priority, String key) {
 }

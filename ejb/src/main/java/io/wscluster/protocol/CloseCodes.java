@@ -34,6 +34,11 @@ public final class CloseCodes {
         return new CloseReason(SERVICE_RESTART, "rebalancing: reconnect, to a less loaded node");
     }
 
+    /** The node cannot keep up with this client's messages although the client reads: try another node. */
+    public static CloseReason overloaded() {
+        return new CloseReason(TRY_AGAIN_LATER, "node overloaded: reconnect, to another node");
+    }
+
     public static CloseReason slowConsumer(String why) {
         return new CloseReason(SLOW_CONSUMER, "slow consumer: " + why);
     }

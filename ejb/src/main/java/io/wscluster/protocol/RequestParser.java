@@ -39,10 +39,11 @@ public final class RequestParser {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
         }
         return switch (type) {
-            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL);
-            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL);
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null);
+            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null,
+                    Priority.NORMAL, null);
             case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
-                    priority(frame, ref));
+                    priority(frame, ref), key(frame, ref));
         };
     }
 
@@ -73,6 +74,17 @@ public final class RequestParser {
             }
         }
         throw new ProtocolException(ErrorCode.INVALID_FIELD, "priority must be \"normal\" or \"high\"", ref);
+    }
+
+    private static String key(JsonObject frame, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get("key");
+        if (value == null || value.getValueType() == ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != ValueType.STRING || !MessageKeys.isValid(((JsonString) value).getString())) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, MessageKeys.RULE, ref);
+        }
+        return ((JsonString) value).getString();
     }
 
     private static JsonValue require(JsonObject frame, String field, JsonValue ref) throws ProtocolException {

@@ -26,7 +26,12 @@ public class DefaultBroadcastService implements BroadcastService {
 
     @Override
     public String publish(String channel, String jsonData, Priority priority) {
-        return publisher.publish(channel, jsonData, Origin.EJB, priority).id();
+        return publisher.publish(channel, jsonData, Origin.EJB, priority, null).id();
+    }
+
+    @Override
+    public String publish(String channel, String jsonData, Priority priority, String key) {
+        return publisher.publish(channel, jsonData, Origin.EJB, priority, key).id();
     }
 
     @Override

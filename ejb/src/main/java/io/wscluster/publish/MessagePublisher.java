@@ -5,10 +5,12 @@ import io.wscluster.api.MessageRejectedException;
 import io.wscluster.api.Priority;
 import io.wscluster.bus.MessageBus;
 import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.hub.ClusterLag;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.Metrics;
 import io.wscluster.protocol.JsonText;
+import io.wscluster.protocol.MessageKeys;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import io.wscluster.registry.LocalNode;
@@ -40,6 +42,9 @@ public class MessagePublisher {
     Metrics metrics;
 
     @Inject
+    ClusterLag lag;
+
+    @Inject
     Config config;
 
     private PublishSettings settings;
@@ -50,20 +55,25 @@ public class MessagePublisher {
         settings = PublishSettings.from(config);
     }
 
-    /** Publishes a value parsed from a client frame. */
-    public Message publish(String channel, JsonValue data, Origin origin, Priority priority) {
+    /**
+     * Publishes a value parsed from a client frame.
+     *
+     * @param key what the message is about, for latest-per-key channels; null for none
+     */
+    public Message publish(String channel, JsonValue data, Origin origin, Priority priority, String key) {
         channels.requireKnown(channel);
         String json = data.toString();
         requireSize(json);
-        return send(Message.toChannel(nextId(), channel, json, origin, priority));
+        return send(Message.toChannel(nextId(), channel, json, origin, priority, key));
     }
 
     /** Publishes JSON text from outside the protocol (REST, EJB): checks that it is one JSON value first. */
-    public Message publish(String channel, String jsonData, Origin origin, Priority priority) {
+    public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key) {
         channels.requireKnown(channel);
+        requireKey(key);
         requireSize(jsonData);
         requireJson(jsonData);
-        return send(Message.toChannel(nextId(), channel, jsonData, origin, priority));
+        return send(Message.toChannel(nextId(), channel, jsonData, origin, priority, key));
     }
 
     /** Sends JSON text to every connection of one user, wherever in the cluster it is connected. */
@@ -82,6 +92,7 @@ public class MessagePublisher {
     }
 
     private Message send(Message message) {
+        lag.requireCapacity();
         metrics.published(message.origin());
         bus.publish(message);
         return message;
@@ -89,6 +100,12 @@ public class MessagePublisher {
 
     private String nextId() {
         return node.id() + "-" + sequence.incrementAndGet();
+    }
+
+    private static void requireKey(String key) {
+        if (key != null && !MessageKeys.isValid(key)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD, MessageKeys.RULE);
+        }
     }
 
     private void requireSize(String data) {

@@ -10,6 +10,7 @@ import org.infinispan.protostream.annotations.ProtoField;
  * @param latencyMicros recent mean publish-to-deliver latency of messages from other nodes, microseconds
  * @param weight relative capacity for weighted node selection
  * @param channels the channels with the most subscribers on this node, with their counts
+ * @param lagMillis how late this node's writes to its clients start (see the hub's write pool): its delivery lag
  */
 public record NodeInfo(
         @ProtoField(1) String id,
@@ -24,5 +25,6 @@ public record NodeInfo(
         @ProtoField(value = 11, defaultValue = "0") long lastHeartbeat,
         @ProtoField(value = 12, defaultValue = "100") int weight,
         @ProtoField(value = 13, defaultValue = "0") long latencyMicros,
-        @ProtoField(14) List<ChannelCount> channels) {
+        @ProtoField(14) List<ChannelCount> channels,
+        @ProtoField(value = 15, defaultValue = "0") long lagMillis) {
 }

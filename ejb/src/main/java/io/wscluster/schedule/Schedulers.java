@@ -6,9 +6,13 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +27,7 @@ public class Schedulers {
     @Resource
     ManagedThreadFactory threadFactory;
 
-    private final List<ScheduledThreadPoolExecutor> made = new CopyOnWriteArrayList<>();
+    private final List<ExecutorService> made = new CopyOnWriteArrayList<>();
     private volatile ScheduledExecutorService shared;
 
     /** Periodic housekeeping shared by the node's services (heartbeat, sweeps, checks): short tasks only. */
@@ -52,6 +56,14 @@ public class Schedulers {
         return executor;
     }
 
+    /** A fixed pool of {@code threads} for work handed over continuously (writes to connections), in order of arrival. */
+    public ThreadPoolExecutor pool(String name, int threads) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), named(name));
+        made.add(executor);
+        return executor;
+    }
+
     private ThreadFactory named(String name) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
@@ -63,6 +75,6 @@ public class Schedulers {
 
     @PreDestroy
     void stopAll() {
-        made.forEach(ScheduledThreadPoolExecutor::shutdownNow);
+        made.forEach(ExecutorService::shutdownNow);
     }
 }

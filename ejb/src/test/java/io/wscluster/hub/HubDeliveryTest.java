@@ -4,6 +4,7 @@ import io.wscluster.affinity.AffinityService;
 import io.wscluster.affinity.UserAffinity;
 import io.wscluster.api.Priority;
 import io.wscluster.bus.LocalBus;
+import io.wscluster.channel.ChannelOptions;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.NoopMetricRegistry;
@@ -34,7 +35,8 @@ class HubDeliveryTest extends DeliveryContract {
     /** One node: a real hub behind the local bus; clients are fake sessions that record what is written to them. */
     static final class LocalFixture implements Fixture {
         private static final int QUEUE = 16;
-        private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), new HubSettings(QUEUE, 0, 100));
+        private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), channel -> ChannelOptions.DEFAULTS,
+                HubSettings.forTests(QUEUE), WritePool.direct());
         private final LocalBus bus = new LocalBus(hub);
         private final AtomicLong ids = new AtomicLong();
 
@@ -52,7 +54,7 @@ class HubDeliveryTest extends DeliveryContract {
 
         @Override
         public String publish(int node, String channel, String json, Priority priority) {
-            Message message = Message.toChannel("m" + ids.incrementAndGet(), channel, json, Origin.REST, priority);
+            Message message = Message.toChannel("m" + ids.incrementAndGet(), channel, json, Origin.REST, priority, null);
             bus.publish(message);
             return message.id();
         }
@@ -97,11 +99,13 @@ class HubDeliveryTest extends DeliveryContract {
             }
 
             @Override
-            public synchronized void send(String frame, Consumer<Throwable> done) {
+            public synchronized void write(List<OutboundFrame> frames, Consumer<Throwable> done) {
                 Runnable write = () -> {
-                    JsonObject parsed = JSON.createReader(new StringReader(frame)).readObject();
-                    if ("message".equals(parsed.getString("type"))) {
-                        messages.add(parsed);
+                    for (OutboundFrame frame : frames) {
+                        JsonObject parsed = JSON.createReader(new StringReader(frame.text())).readObject();
+                        if ("message".equals(parsed.getString("type"))) {
+                            messages.add(parsed);
+                        }
                     }
                     done.accept(null);
                 };

@@ -19,7 +19,7 @@ class ServerFramesTest {
 
     @Test
     void messageFrameEmbedsDataAsJson() {
-        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST, Priority.NORMAL);
+        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST, Priority.NORMAL, null);
         JsonObject frame = parse(ServerFrames.message(message));
         assertEquals("message", frame.getString("type"));
         assertEquals("news", frame.getString("channel"));
@@ -30,7 +30,7 @@ class ServerFramesTest {
 
     @Test
     void directMessageNamesItsUser() {
-        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB, Priority.HIGH)));
+        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB, Priority.HIGH, null)));
         assertEquals("bob", frame.getString("to"));
         assertEquals(false, frame.containsKey("channel"));
     }

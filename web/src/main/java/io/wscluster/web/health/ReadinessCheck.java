@@ -1,5 +1,6 @@
 package io.wscluster.web.health;
 
+import io.wscluster.hub.ClusterLag;
 import io.wscluster.hub.Hub;
 import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeRegistry;
@@ -13,7 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: UP only when the cache manager runs, this node is READY in the registry (so not starting,
- * disconnected or draining), and it is in a view of at least {@code wscluster.health.min-members}.
+ * disconnected or draining), it is in a view of at least {@code wscluster.health.min-members}, and it is
+ * not overloaded while another node could take new clients instead.
  */
 @Readiness
 @ApplicationScoped
@@ -27,6 +29,9 @@ public class ReadinessCheck implements HealthCheck {
 
     @Inject
     NodeRegistry registry;
+
+    @Inject
+    ClusterLag lag;
 
     /** Below this many members in its view a node reports not ready (it may be cut off from the rest). */
     @Inject
@@ -46,7 +51,9 @@ public class ReadinessCheck implements HealthCheck {
                 .withData("minMembers", minMembers)
                 .withData("connections", hub.connections())
                 .withData("subscriptions", hub.subscriptions())
-                .status(running && state.acceptsClients() && members >= minMembers)
+                .withData("lagMillis", hub.lagMillis())
+                .withData("overloaded", hub.overloaded())
+                .status(running && state.acceptsClients() && members >= minMembers && !lag.shedNewClients())
                 .build();
     }
 }

@@ -61,13 +61,13 @@ public class ChannelResource {
         return json.createObjectBuilder().add("configured", configured).add("active", active).add("cluster", clusterWide).build();
     }
 
-    /** Publishes the JSON body to the channel; 202 with the message id. */
+    /** Publishes the JSON body to the channel ({@code ?priority=high}, {@code ?key=K}); 202 with the message id. */
     @POST
     @Path("{channel}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
-            InputStream body) throws IOException {
-        return publishing.toChannel(channel, priority, body);
+            @QueryParam("key") String key, InputStream body) throws IOException {
+        return publishing.toChannel(channel, priority, key, body);
     }
 }

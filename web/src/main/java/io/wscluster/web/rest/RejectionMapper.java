@@ -26,11 +26,15 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
         Status status = switch (e.code()) {
             case UNKNOWN_CHANNEL -> Status.NOT_FOUND;
             case MESSAGE_TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE;
+            case RATE_LIMITED -> Status.TOO_MANY_REQUESTS;
             case INTERNAL -> Status.INTERNAL_SERVER_ERROR;
             default -> Status.BAD_REQUEST;
         };
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(JsonText.provider().createObjectBuilder().add("code", e.code().name()).add("message", e.getMessage()).build())
-                .build();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(JsonText.provider().createObjectBuilder().add("code", e.code().name()).add("message", e.getMessage()).build());
+        if (e.retryAfterMillis() > 0) {
+            response.header("Retry-After", (e.retryAfterMillis() + 999) / 1000); // whole seconds, rounded up
+        }
+        return response.build();
     }
 }

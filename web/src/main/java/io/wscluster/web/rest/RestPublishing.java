@@ -22,10 +22,10 @@ public class RestPublishing {
     @Inject
     MessagePublisher publisher;
 
-    /** Publishes the body to a channel. */
-    public Response toChannel(String channel, String priority, InputStream body) throws IOException {
+    /** Publishes the body to a channel; {@code key} may be null. */
+    public Response toChannel(String channel, String priority, String key, InputStream body) throws IOException {
         String data = readLimited(body, publisher.maxBytes());
-        return accepted(publisher.publish(channel, data, Origin.REST, priority(priority)));
+        return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key));
     }
 
     /** Sends the body to every connection of a user. */

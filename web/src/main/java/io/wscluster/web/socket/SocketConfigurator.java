@@ -44,7 +44,7 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
             CDI<Object> cdi = CDI.current();
             resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
                     cdi.select(ChannelCatalog.class).get(), cdi.select(LocalNode.class).get(),
-                    cdi.select(Metrics.class).get(), settings);
+                    cdi.select(Metrics.class).get(), settings, new TyrusWriters());
             services = resolved; // a race only resolves the same client proxies twice
         }
         return resolved;

@@ -46,7 +46,7 @@ public class SocketEndpoint {
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, LocalNode node, Metrics metrics,
-                    SocketSettings settings) {
+                    SocketSettings settings, TyrusWriters writers) {
     }
 
     private final Services services;
@@ -85,7 +85,7 @@ public class SocketEndpoint {
             if (closed) {
                 return;
             }
-            connection = services.hub().open(new TyrusConnection(session, services.settings().sendTimeoutMillis()), user);
+            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session)), user);
         }
         LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
     }
@@ -177,7 +177,7 @@ public class SocketEndpoint {
             }
             case PUBLISH -> {
                 Message message = services.publisher().publish(request.channel(), request.data(), Origin.SOCKET,
-                        request.priority());
+                        request.priority(), request.key());
                 yield ServerFrames.published(message.id(), request.ref());
             }
         };

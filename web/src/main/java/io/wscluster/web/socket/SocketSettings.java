@@ -8,17 +8,14 @@ import org.eclipse.microprofile.config.Config;
  *
  * @param maxFramesPerSecond {@code wscluster.session.max-frames-per-second}: inbound frames per second per
  *     connection, bursts of as many; 0 disables; default 1000
- * @param sendTimeoutMillis {@code wscluster.session.send-timeout-ms}: one send taking longer closes the
- *     connection as a slow consumer; default 10000
  * @param permessageDeflate {@code wscluster.socket.permessage-deflate}: negotiate permessage-deflate with
  *     clients that ask; default false
  */
-public record SocketSettings(int maxFramesPerSecond, long sendTimeoutMillis, boolean permessageDeflate) {
+public record SocketSettings(int maxFramesPerSecond, boolean permessageDeflate) {
 
     public static SocketSettings from(Config config) {
         return new SocketSettings(
                 config.getOptionalValue("wscluster.session.max-frames-per-second", Integer.class).orElse(1000),
-                config.getOptionalValue("wscluster.session.send-timeout-ms", Long.class).orElse(10_000L),
                 config.getOptionalValue("wscluster.socket.permessage-deflate", Boolean.class).orElse(false));
     }
 }

@@ -1,27 +1,44 @@
 package io.wscluster.web.socket;
 
 import io.wscluster.hub.FrameSink;
+import io.wscluster.hub.OutboundFrame;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.tyrus.spi.CompletionHandler;
+import org.glassfish.tyrus.spi.Writer;
 
-/** A client's WebSocket session as the hub's transport: frames go out through Tyrus's asynchronous remote. */
+/**
+ * A client's WebSocket session as the hub's transport. Frames arrive encoded (see {@link OutboundFrame})
+ * and go to Tyrus's transport writer as they are, several in one write: no per-connection encoding,
+ * framing or compression (a permessage-deflate connection gets the frame's shared compressed form). Where
+ * Tyrus's internals cannot be reached ({@link TyrusWriters}), frames go one by one through the standard
+ * asynchronous remote instead, which re-encodes each.
+ */
 final class TyrusConnection implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(TyrusConnection.class.getName());
+    /** Below this a message goes uncompressed even on a permessage-deflate connection (allowed: RSV1 clear). */
+    private static final int DEFLATE_FROM_BYTES = 256;
 
     private final Session session;
+    private final Writer writer;
+    private final boolean deflate;
     private final RemoteEndpoint.Async remote;
 
-    TyrusConnection(Session session, long sendTimeoutMillis) {
+    TyrusConnection(Session session, Writer writer) {
         this.session = session;
+        this.writer = writer;
+        this.deflate = session.getNegotiatedExtensions().stream()
+                .anyMatch(e -> SocketConfigurator.PERMESSAGE_DEFLATE.equals(e.getName()));
         this.remote = session.getAsyncRemote();
-        remote.setSendTimeout(sendTimeoutMillis);
     }
 
     @Override
@@ -30,9 +47,62 @@ final class TyrusConnection implements FrameSink {
     }
 
     @Override
-    public void send(String frame, Consumer<Throwable> done) {
+    public void write(List<OutboundFrame> frames, Consumer<Throwable> done) {
+        if (writer == null) {
+            sendOneByOne(frames, 0, done);
+            return;
+        }
+        writer.write(wire(frames), new CompletionHandler<>() {
+            @Override
+            public void completed(ByteBuffer result) {
+                done.accept(null);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                done.accept(failure);
+            }
+
+            @Override
+            public void cancelled() {
+                done.accept(new IOException("write cancelled"));
+            }
+        });
+    }
+
+    /** One buffer holding every frame; a single frame's shared bytes are wrapped, not copied. */
+    private ByteBuffer wire(List<OutboundFrame> frames) {
+        if (frames.size() == 1) {
+            return ByteBuffer.wrap(bytes(frames.get(0)));
+        }
+        int total = 0;
+        for (OutboundFrame frame : frames) {
+            total += bytes(frame).length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(total);
+        for (OutboundFrame frame : frames) {
+            buffer.put(bytes(frame));
+        }
+        return buffer.flip();
+    }
+
+    private byte[] bytes(OutboundFrame frame) {
+        return deflate && frame.wire().length >= DEFLATE_FROM_BYTES ? frame.deflatedWire() : frame.wire();
+    }
+
+    private void sendOneByOne(List<OutboundFrame> frames, int next, Consumer<Throwable> done) {
+        if (next == frames.size()) {
+            done.accept(null);
+            return;
+        }
         try {
-            remote.sendText(frame, (SendResult result) -> done.accept(result.isOK() ? null : result.getException()));
+            remote.sendText(frames.get(next).text(), (SendResult result) -> {
+                if (result.isOK()) {
+                    sendOneByOne(frames, next + 1, done);
+                } else {
+                    done.accept(result.getException());
+                }
+            });
         } catch (RuntimeException e) {
             done.accept(e); // the session closed under us
         }
