@@ -5,12 +5,17 @@ import io.wscluster.metrics.Metrics;
 import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
+import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -26,6 +31,8 @@ public class DefaultAffinityService implements AffinityService {
     private static final Logger LOG = Logger.getLogger(DefaultAffinityService.class.getName());
 
     static final String CACHE = "affinity";
+    static final long BATCH_MILLIS = 20;
+    private static final Long DISCONNECTED = -1L;
 
     @Inject
     ClusterCaches caches;
@@ -40,10 +47,16 @@ public class DefaultAffinityService implements AffinityService {
     Metrics metrics;
 
     @Inject
+    Schedulers schedulers;
+
+    @Inject
     Config config;
 
     private AffinitySettings settings;
     private NodeSelector selector;
+    /** Users whose affinity is to be written: when they connected, or {@link #DISCONNECTED}. */
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
     @PostConstruct
     void init() {
@@ -51,32 +64,62 @@ public class DefaultAffinityService implements AffinityService {
         selector = NodeSelectors.named(settings.strategy()); // an unknown name fails the deployment, loudly
     }
 
+    /**
+     * Connects and disconnects are written in batches every {@value #BATCH_MILLIS} ms, in the order they
+     * happened for each user: a reconnect storm (thousands of clients of a dead node at once) then costs a
+     * few replicated writes, not one per user.
+     */
     @Override
     public void connected(String user) {
-        if (!caches.isRunning()) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        UserAffinity existing = cache().get(user);
-        boolean continuing = existing != null && !existing.released() && existing.nodeId().equals(node.id());
-        if (existing != null && !continuing) {
-            metrics.reconnect(!existing.nodeId().equals(node.id()));
-        }
-        cache().putAsync(user, new UserAffinity(user, node.id(), continuing ? existing.connectedSince() : now, now, false));
+        pending.put(user, System.currentTimeMillis());
+        flushSoon();
     }
 
     @Override
     public void disconnected(String user) {
-        try {
-            if (!caches.isRunning()) {
-                return;
+        // Connected and gone within one batch: nothing was written, nothing to release.
+        pending.compute(user, (u, at) -> at != null && at > 0 ? null : DISCONNECTED);
+        flushSoon();
+    }
+
+    private void flushSoon() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            schedulers.shared().schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One thread at a time: a user's connect and disconnect are never reordered. */
+    private synchronized void flush() {
+        flushScheduled.set(false);
+        if (!caches.isRunning()) {
+            pending.clear();
+            return;
+        }
+        Map<String, UserAffinity> connects = new HashMap<>();
+        for (String user : List.copyOf(pending.keySet())) {
+            Long at = pending.remove(user);
+            if (at == null) {
+                continue;
             }
-            UserAffinity existing = cache().get(user);
-            if (existing != null && existing.nodeId().equals(node.id())) {
-                release(existing);
+            try {
+                UserAffinity existing = cache().get(user);
+                if (at < 0) {
+                    if (existing != null && existing.nodeId().equals(node.id())) {
+                        release(existing);
+                    }
+                    continue;
+                }
+                boolean continuing = existing != null && !existing.released() && existing.nodeId().equals(node.id());
+                if (existing != null && !continuing) {
+                    metrics.reconnect(!existing.nodeId().equals(node.id()));
+                }
+                connects.put(user, new UserAffinity(user, node.id(), continuing ? existing.connectedSince() : at, at, false));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Could not update the affinity of " + user + " (shutting down?)", e);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Could not release affinity of " + user + " (shutting down?)", e);
+        }
+        if (!connects.isEmpty()) {
+            cache().putAllAsync(connects);
         }
     }
 
