@@ -26,7 +26,7 @@ for kind in crash drain; do
     dirs+=("$dir")
     loadtest "$dir" "failover ($kind), $subscribers subscribers" --connections="$subscribers" --ramp=500 \
         --channels=hot --rate="$rate" --publish-via=rest --warmup=5s --duration=30s --kill=node-1@10s --kill-signal=$signal
-    cluster_down
+    cluster_down "$dir"
 done
 echo
 for dir in "${dirs[@]}"; do grep -A2 failover "$dir/summary.txt"; done

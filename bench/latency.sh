@@ -21,6 +21,6 @@ fi
 dir="$results/latency-$stamp"
 loadtest "$dir" "latency, $subscribers subscribers x $rate msgs/s, $via" --targets="$targets" --connections="$subscribers" --ramp=500 \
     --channels=hot --rate="$rate" --warmup=10s --duration="$duration"
-cluster_down
+cluster_down "$dir"
 echo
 table "$dir"

@@ -24,7 +24,14 @@ cluster_up() {
     env "$@" payara/cluster.sh up "$nodes" >/dev/null
 }
 
+# cluster_down [REPORT_DIR]: stops the cluster; with a report directory, keeps the nodes' logs in it first.
 cluster_down() {
+    if [ -n "${1:-}" ]; then
+        mkdir -p "$1/logs"
+        for log in payara/target/run/node-*/server.log payara/target/run/lb/haproxy.log; do
+            [ -f "$log" ] && cp "$log" "$1/logs/$(basename "$(dirname "$log")").log"
+        done
+    fi
     payara/cluster.sh down >/dev/null 2>&1 || true
 }
 

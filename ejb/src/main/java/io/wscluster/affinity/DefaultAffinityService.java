@@ -95,14 +95,20 @@ public class DefaultAffinityService implements AffinityService {
             pending.clear();
             return;
         }
-        Map<String, UserAffinity> connects = new HashMap<>();
+        Map<String, Long> batch = new HashMap<>();
         for (String user : List.copyOf(pending.keySet())) {
             Long at = pending.remove(user);
-            if (at == null) {
-                continue;
+            if (at != null) {
+                batch.put(user, at);
             }
+        }
+        Map<String, UserAffinity> current = cache().getAdvancedCache().getAll(batch.keySet()); // local: replicated
+        Map<String, UserAffinity> connects = new HashMap<>();
+        for (Map.Entry<String, Long> change : batch.entrySet()) {
+            String user = change.getKey();
+            long at = change.getValue();
             try {
-                UserAffinity existing = cache().get(user);
+                UserAffinity existing = current.get(user);
                 if (at < 0) {
                     if (existing != null && existing.nodeId().equals(node.id())) {
                         release(existing);

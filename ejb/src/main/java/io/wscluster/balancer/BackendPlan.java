@@ -9,12 +9,20 @@ import java.util.stream.Collectors;
 /**
  * The runtime-API commands that make an HAProxy backend match the node registry: nodes that joined are
  * added, READY nodes are in service, nodes in any other state (draining, starting) are in maintenance
- * (no new connections, existing ones kept), and nodes gone from the registry are cut off and deleted.
+ * (no new connections, existing ones kept), and nodes gone from the registry are cut off and deleted. An
+ * overloaded node keeps a tenth of its weight: new clients go to the others, but never nowhere.
  */
 final class BackendPlan {
 
+    /** A node's weight in HAProxy (servers are added with it) and while it is overloaded. */
+    static final int WEIGHT = 100;
+    static final int OVERLOADED_WEIGHT = 10;
+
     /** What the registry wants of one node's server. */
-    record Wanted(String name, String address, int port, boolean ready) {
+    record Wanted(String name, String address, int port, boolean ready, boolean overloaded) {
+        int weight() {
+            return overloaded ? OVERLOADED_WEIGHT : WEIGHT;
+        }
     }
 
     private BackendPlan() {
@@ -33,7 +41,8 @@ final class BackendPlan {
             BackendServer current = present.remove(w.name());
             if (current == null) {
                 // A dynamic server starts in maintenance with its checks off.
-                commands.add(("add server " + server + " " + w.address() + ":" + w.port() + " " + serverOptions).trim());
+                commands.add(("add server " + server + " " + w.address() + ":" + w.port() + " " + serverOptions
+                        + " weight " + w.weight()).trim());
                 if (serverOptions.contains("check")) {
                     commands.add("enable health " + server);
                 }
@@ -44,6 +53,9 @@ final class BackendPlan {
             }
             if (!current.address().equals(w.address()) || current.port() != w.port()) {
                 commands.add("set server " + server + " addr " + w.address() + " port " + w.port());
+            }
+            if (current.weight() >= 0 && current.weight() != w.weight()) {
+                commands.add("set server " + server + " weight " + w.weight());
             }
             if (w.ready() && current.maintenance()) {
                 enable(commands, server, serverOptions);

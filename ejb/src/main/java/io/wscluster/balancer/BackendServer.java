@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param maintenance administratively out of service (no new connections, existing ones kept)
  * @param up whether HAProxy's health checks consider it up
+ * @param weight its current (user) weight; -1 when the dump does not say
  */
-public record BackendServer(String name, String address, int port, boolean maintenance, boolean up) {
+public record BackendServer(String name, String address, int port, boolean maintenance, boolean up, int weight) {
 
     /** srv_admin_state bits that mean maintenance: forced, inherited, from the configuration, from DNS resolution. */
     private static final int MAINTENANCE_BITS = 0x01 | 0x02 | 0x04 | 0x20;
@@ -29,9 +30,10 @@ public record BackendServer(String name, String address, int port, boolean maint
                 }
                 int admin = Integer.parseInt(fields[columns.indexOf("srv_admin_state")]);
                 int op = Integer.parseInt(fields[columns.indexOf("srv_op_state")]);
+                int weightColumn = columns.indexOf("srv_uweight");
                 servers.add(new BackendServer(fields[columns.indexOf("srv_name")], fields[columns.indexOf("srv_addr")],
                         Integer.parseInt(fields[columns.indexOf("srv_port")]), (admin & MAINTENANCE_BITS) != 0,
-                        op == OP_STATE_RUNNING));
+                        op == OP_STATE_RUNNING, weightColumn < 0 ? -1 : Integer.parseInt(fields[weightColumn])));
             }
         }
         if (columns == null) {

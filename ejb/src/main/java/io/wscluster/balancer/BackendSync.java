@@ -107,7 +107,7 @@ public class BackendSync {
             }
             URI url = URI.create(node.httpUrl());
             wanted.add(new BackendPlan.Wanted(BackendPlan.serverName(node.id()), url.getHost(),
-                    url.getPort() > 0 ? url.getPort() : 80, node.state().acceptsClients()));
+                    url.getPort() > 0 ? url.getPort() : 80, node.state().acceptsClients(), node.overloaded()));
         }
         return wanted;
     }

@@ -2,7 +2,6 @@ package io.wscluster.hub;
 
 import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
-import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
 import io.wscluster.schedule.Schedulers;
@@ -14,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How far behind delivery is, on this node and across the cluster (every node's lag is in its registry
- * entry), and what follows from it: while any READY node is overloaded, publishers are pushed back
- * (a message published now would only make every subscriber wait longer); while this node is and
- * another one is not, this node reports not ready, so the load balancer sends new clients elsewhere.
+ * How far behind delivery is, on this node and across the cluster (every node's lag and whether it is
+ * overloaded is in its registry entry): while any READY node is overloaded, publishers are pushed back, as
+ * a message published now would only make every subscriber wait longer. (New clients are steered away
+ * from an overloaded node by its weight in the load balancer; see BackendSync.)
  */
 @ApplicationScoped
 public class ClusterLag {
@@ -29,13 +28,10 @@ public class ClusterLag {
     NodeRegistry registry;
 
     @Inject
-    LocalNode node;
-
-    @Inject
     Schedulers schedulers;
 
     private volatile long clusterLagMillis;
-    private volatile boolean othersCanTakeClients;
+    private volatile boolean clusterOverloaded;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
         schedulers.shared().scheduleWithFixedDelay(this::refresh, 500, 500, TimeUnit.MILLISECONDS);
@@ -43,25 +39,19 @@ public class ClusterLag {
 
     /** @throws MessageRejectedException with RATE_LIMITED (and when to retry) while the cluster is behind */
     public void requireCapacity() {
-        long lag = Math.max(hub.lagMillis(), clusterLagMillis);
-        if (hub.overloaded() || lag >= hub.settings().overloadLagMillis()) {
+        if (hub.overloaded() || clusterOverloaded) {
+            long lag = Math.max(hub.lagMillis(), clusterLagMillis);
             long retryAfter = Math.max(1_000, lag);
             throw new MessageRejectedException(ErrorCode.RATE_LIMITED,
                     "the cluster is " + lag + " ms behind delivering; publish again in " + retryAfter + " ms", retryAfter);
         }
     }
 
-    /** Whether new clients should go elsewhere: this node is overloaded and another READY node is not. */
-    public boolean shedNewClients() {
-        return hub.overloaded() && othersCanTakeClients;
-    }
-
     private void refresh() {
         try {
             List<NodeInfo> ready = registry.readyNodes();
-            long threshold = hub.settings().overloadLagMillis();
             clusterLagMillis = ready.stream().mapToLong(NodeInfo::lagMillis).max().orElse(0);
-            othersCanTakeClients = ready.stream().anyMatch(n -> !n.id().equals(node.id()) && n.lagMillis() < threshold / 2);
+            clusterOverloaded = ready.stream().anyMatch(NodeInfo::overloaded);
         } catch (RuntimeException e) {
             // not joined yet, or a restart: the next round reads again
         }

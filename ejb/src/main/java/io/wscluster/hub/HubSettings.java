@@ -20,9 +20,9 @@ import org.eclipse.microprofile.config.Config;
  *     in one write up to this many bytes; default 64 KiB
  * @param writers {@code wscluster.delivery.writers}: threads that write to connections; default the
  *     number of processors, at least 2
- * @param overloadLagMillis {@code wscluster.delivery.overload-lag-ms}: writes starting this late mean the
- *     node is behind for everybody: publishers are pushed back and readiness is DOWN until the lag is
- *     under half of it; default 500
+ * @param overloadLagMillis {@code wscluster.delivery.overload-lag-ms}: writes starting this late for a
+ *     whole second mean the node is behind for everybody: publishers are pushed back and readiness is
+ *     DOWN (while another node is not) until the lag is under half of it; default 1000
  */
 public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutMillis, long idleTimeoutMillis,
         int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis) {
@@ -37,11 +37,11 @@ public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutM
                 config.getOptionalValue("wscluster.delivery.max-write-bytes", Integer.class).orElse(64 * 1024),
                 config.getOptionalValue("wscluster.delivery.writers", Integer.class)
                         .orElse(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(500L));
+                config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(1000L));
     }
 
     /** For tests: the given queue, generous timeouts, one write per frame budget of 64 KiB. */
     public static HubSettings forTests(int outboundQueue) {
-        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 500);
+        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 1000);
     }
 }

@@ -60,25 +60,30 @@ public final class WritePool implements Executor {
 
     /**
      * Folds the last window into the lag; called every quarter second. The lag is the worst start delay of
-     * the last second, or the age of the oldest write still waiting, whichever is larger.
+     * the last second, or the age of the oldest write still waiting, whichever is larger. The node counts
+     * as overloaded only when every window of the last second was that late (a burst of handshakes makes
+     * spikes; being behind is sustained), and stays so until the lag falls under half the threshold.
      */
     public synchronized void sample() {
         long now = System.nanoTime();
-        if (now - windowStarted >= WINDOW_NANOS) {
-            window = (window + 1) % WINDOWS;
-            windows[window] = worstInWindow.getThenReset();
-            windowStarted = now;
-        }
-        long worst = 0;
-        for (long w : windows) {
-            worst = Math.max(worst, w);
-        }
+        long waiting = 0;
         Runnable oldest = queue == null ? null : queue.peek();
         if (oldest instanceof Task task) {
-            worst = Math.max(worst, now - task.queuedNanos());
+            waiting = now - task.queuedNanos();
+        }
+        if (now - windowStarted >= WINDOW_NANOS) {
+            window = (window + 1) % WINDOWS;
+            windows[window] = Math.max(worstInWindow.getThenReset(), waiting);
+            windowStarted = now;
+        }
+        long worst = waiting;
+        long best = Long.MAX_VALUE;
+        for (long w : windows) {
+            worst = Math.max(worst, w);
+            best = Math.min(best, w);
         }
         lagNanos = worst;
-        overloaded = worst >= enterNanos || overloaded && worst >= enterNanos / 2;
+        overloaded = best >= enterNanos || overloaded && worst >= enterNanos / 2;
     }
 
     /** How late writes start, in milliseconds (see {@link #sample}). */

@@ -57,7 +57,7 @@ public class Heartbeat {
         NodeInfo info = new NodeInfo(node.id(), node.httpUrl(), node.wsUrl(), node.state(), hub.connections(),
                 hub.subscriptions(), (published - lastPublished) / seconds, (delivered - lastDelivered) / seconds,
                 node.startedAt(), System.currentTimeMillis(), node.weight(), latencyMicros, hub.topChannels(TOP_CHANNELS),
-                hub.lagMillis());
+                hub.lagMillis(), hub.overloaded());
         lastBeatNanos = now;
         lastPublished = published;
         lastDelivered = delivered;

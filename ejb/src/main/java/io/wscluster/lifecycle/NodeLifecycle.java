@@ -27,6 +27,8 @@ public class NodeLifecycle {
 
     private static final Logger LOG = Logger.getLogger(NodeLifecycle.class.getName());
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** Heartbeats that may fail in a row before the node counts as DISCONNECTED: a starved node writes late, not never. */
+    private static final int FAILED_BEATS_TOLERATED = 2;
 
     @Inject
     LocalNode node;
@@ -53,6 +55,7 @@ public class NodeLifecycle {
     private volatile boolean stopping;
     private volatile long lastTickMillis = System.currentTimeMillis();
     private long backoffMillis;
+    private int failedBeats;
     private long retryAtMillis;
 
     @PostConstruct
@@ -130,8 +133,14 @@ public class NodeLifecycle {
         }
         try {
             heartbeat.beat();
+            failedBeats = 0;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Heartbeat could not be written; node is DISCONNECTED", e);
+            if (++failedBeats <= FAILED_BEATS_TOLERATED) {
+                LOG.log(Level.WARNING, "Heartbeat could not be written (" + failedBeats + " in a row): " + e);
+                return;
+            }
+            LOG.log(Level.WARNING, "Heartbeat could not be written " + failedBeats + " times in a row; node is DISCONNECTED", e);
+            failedBeats = 0;
             disconnected();
         }
     }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,14 +82,25 @@ public class RegistryJanitor {
             if (!caches.isCoordinator()) {
                 return;
             }
-            long cutoff = System.currentTimeMillis() - settings.staleAfterMillis();
+            long now = System.currentTimeMillis();
+            List<String> members = caches.members();
             registry.nodes().stream()
-                    .filter(n -> n.lastHeartbeat() < cutoff && !n.id().equals(node.id()))
+                    .filter(n -> !n.id().equals(node.id()) && stale(n, members.contains(n.id()), now))
                     .toList()
                     .forEach(n -> remove(n.id(), "stale", "heartbeat stale since " + n.lastHeartbeat()));
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Stale-node check failed; next round retries", e);
         }
+    }
+
+    /**
+     * An entry whose node is not in the view is stale after {@code stale-after-ms}. One whose node is in
+     * the view (JGroups hears from it) gets ten times as long: under a storm of work a node heartbeats
+     * late, and removing it would cut all its clients off (the load balancer follows the registry).
+     */
+    private boolean stale(NodeInfo entry, boolean inView, long now) {
+        long age = now - entry.lastHeartbeat();
+        return age > settings.staleAfterMillis() * (inView ? 10 : 1);
     }
 
     private void remove(String id, String reason, String detail) {

@@ -11,6 +11,7 @@ import org.infinispan.protostream.annotations.ProtoField;
  * @param weight relative capacity for weighted node selection
  * @param channels the channels with the most subscribers on this node, with their counts
  * @param lagMillis how late this node's writes to its clients start (see the hub's write pool): its delivery lag
+ * @param overloaded whether it has been that late for long enough to count as behind for everybody
  */
 public record NodeInfo(
         @ProtoField(1) String id,
@@ -26,5 +27,6 @@ public record NodeInfo(
         @ProtoField(value = 12, defaultValue = "100") int weight,
         @ProtoField(value = 13, defaultValue = "0") long latencyMicros,
         @ProtoField(14) List<ChannelCount> channels,
-        @ProtoField(value = 15, defaultValue = "0") long lagMillis) {
+        @ProtoField(value = 15, defaultValue = "0") long lagMillis,
+        @ProtoField(value = 16, defaultValue = "false") boolean overloaded) {
 }

@@ -19,7 +19,7 @@ class NodeSelectorsTest {
     private static final int USERS = 30_000;
 
     static NodeInfo node(String id, int connections, int weight, long latencyMicros) {
-        return new NodeInfo(id, "", "", NodeState.READY, connections, 0, 0, 0, 0, 1L, weight, latencyMicros, List.of(), 0);
+        return new NodeInfo(id, "", "", NodeState.READY, connections, 0, 0, 0, 0, 1L, weight, latencyMicros, List.of(), 0, false);
     }
 
     private static final List<NodeInfo> EVEN = List.of(node("n1", 0, 100, 0), node("n2", 0, 100, 0), node("n3", 0, 100, 0));

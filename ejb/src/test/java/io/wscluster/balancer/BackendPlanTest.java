@@ -16,15 +16,15 @@ class BackendPlanTest {
     private static final String STATE = """
             1
             # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port
-            3 nodes 1 node-1 127.0.0.1 2 0 1 1 8 15 3 2 6 0 0 0 - 8081 - 0 0 - - 0
-            3 nodes 2 node-2 127.0.0.1 0 1 1 1 8 15 3 2 6 0 0 0 - 8082 - 0 0 - - 0
+            3 nodes 1 node-1 127.0.0.1 2 0 100 100 8 15 3 2 6 0 0 0 - 8081 - 0 0 - - 0
+            3 nodes 2 node-2 127.0.0.1 0 1 100 100 8 15 3 2 6 0 0 0 - 8082 - 0 0 - - 0
             """;
 
     @Test
     void parsesServerStateByColumnName() {
         List<BackendServer> servers = BackendServer.parse(STATE);
-        assertEquals(List.of(new BackendServer("node-1", "127.0.0.1", 8081, false, true),
-                new BackendServer("node-2", "127.0.0.1", 8082, true, false)), servers);
+        assertEquals(List.of(new BackendServer("node-1", "127.0.0.1", 8081, false, true, 100),
+                new BackendServer("node-2", "127.0.0.1", 8082, true, false, 100)), servers);
     }
 
     @Test
@@ -34,11 +34,11 @@ class BackendPlanTest {
 
     @Test
     void aJoinedNodeIsAddedWithChecksAndEnabledOnceReady() {
-        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3",
+        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS + " weight 100", "enable health nodes/node-3",
                         "set server nodes/node-3 state ready", "set server nodes/node-3 health down"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, true)), List.of()));
-        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS, "enable health nodes/node-3"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, false)), List.of()));
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, true, false)), List.of()));
+        assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS + " weight 100", "enable health nodes/node-3"),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, false, false)), List.of()));
     }
 
     @Test
@@ -46,28 +46,38 @@ class BackendPlanTest {
         List<BackendServer> actual = BackendServer.parse(STATE);
         assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready",
                 "set server nodes/node-2 health down"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, false),
-                        new Wanted("node-2", "127.0.0.1", 8082, true)), actual));
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false),
+                        new Wanted("node-2", "127.0.0.1", 8082, true, false)), actual));
     }
 
     @Test
     void aGoneNodeIsCutOffAndDeleted() {
         assertEquals(List.of("set server nodes/node-1 state maint", "shutdown sessions server nodes/node-1", "del server nodes/node-1"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-2", "127.0.0.1", 8082, false)),
+                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-2", "127.0.0.1", 8082, false, false)),
                         BackendServer.parse(STATE)));
     }
 
     @Test
     void nothingToDoWhenInStep() {
-        assertTrue(BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, true),
-                new Wanted("node-2", "127.0.0.1", 8082, false)), BackendServer.parse(STATE)).isEmpty());
+        assertTrue(BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false),
+                new Wanted("node-2", "127.0.0.1", 8082, false, false)), BackendServer.parse(STATE)).isEmpty());
     }
 
     @Test
     void aMovedNodeGetsItsNewAddress() {
         assertEquals(List.of("set server nodes/node-1 addr 127.0.0.2 port 9081"), BackendPlan.commands("nodes", OPTIONS,
-                List.of(new Wanted("node-1", "127.0.0.2", 9081, true), new Wanted("node-2", "127.0.0.1", 8082, false)),
+                List.of(new Wanted("node-1", "127.0.0.2", 9081, true, false), new Wanted("node-2", "127.0.0.1", 8082, false, false)),
                 BackendServer.parse(STATE)));
+    }
+
+    @Test
+    void anOverloadedNodeKeepsATenthOfItsWeightUntilItCatchesUp() {
+        assertEquals(List.of("set server nodes/node-1 weight 10"), BackendPlan.commands("nodes", OPTIONS,
+                List.of(new Wanted("node-1", "127.0.0.1", 8081, true, true), new Wanted("node-2", "127.0.0.1", 8082, false, false)),
+                BackendServer.parse(STATE)));
+        List<BackendServer> light = List.of(new BackendServer("node-1", "127.0.0.1", 8081, false, true, 10));
+        assertEquals(List.of("set server nodes/node-1 weight 100"), BackendPlan.commands("nodes", OPTIONS,
+                List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false)), light));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.wscluster.web.health;
 
-import io.wscluster.hub.ClusterLag;
 import io.wscluster.hub.Hub;
 import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeRegistry;
@@ -14,8 +13,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: UP only when the cache manager runs, this node is READY in the registry (so not starting,
- * disconnected or draining), it is in a view of at least {@code wscluster.health.min-members}, and it is
- * not overloaded while another node could take new clients instead.
+ * disconnected or draining), and it is in a view of at least {@code wscluster.health.min-members}. An
+ * overloaded node stays ready (were every node overloaded, all would be down): the load balancer gives it
+ * a tenth of its weight instead (BackendSync), so new clients prefer the others.
  */
 @Readiness
 @ApplicationScoped
@@ -29,9 +29,6 @@ public class ReadinessCheck implements HealthCheck {
 
     @Inject
     NodeRegistry registry;
-
-    @Inject
-    ClusterLag lag;
 
     /** Below this many members in its view a node reports not ready (it may be cut off from the rest). */
     @Inject
@@ -53,7 +50,7 @@ public class ReadinessCheck implements HealthCheck {
                 .withData("subscriptions", hub.subscriptions())
                 .withData("lagMillis", hub.lagMillis())
                 .withData("overloaded", hub.overloaded())
-                .status(running && state.acceptsClients() && members >= minMembers && !lag.shedNewClients())
+                .status(running && state.acceptsClients() && members >= minMembers)
                 .build();
     }
 }
