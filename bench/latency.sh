@@ -20,7 +20,7 @@ if [ "${BENCH_DIRECT:-0}" = 1 ]; then
 fi
 dir="$results/latency-$stamp"
 loadtest "$dir" "latency, $subscribers subscribers x $rate msgs/s, $via" --targets="$targets" --connections="$subscribers" --ramp=500 \
-    --channels=hot --rate="$rate" --warmup=10s --duration="$duration"
+    --channels=hot --rate="$rate" --warmup=10s --duration="$duration" --node-cpu
 cluster_down "$dir"
 echo
 table "$dir"

@@ -41,6 +41,8 @@ public final class LoadTest {
             Report
               --sample-nodes=DIR       measure each node of that run directory before and after connecting:
                                        heap after a full GC (jcmd) and RSS, per connection
+              --node-cpu               read the CPU time the nodes of --run-dir spend while publishing is
+                                       measured: deliveries per node CPU-second, comparable across machines
               --report=DIR             where summary.txt, report.json and the PNG charts go
                                        (default loadtest-reports/<UTC time>)
               --label=TEXT             the report's title

@@ -25,7 +25,18 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         int connectionsAsked, int maxSubscribed, double publishSeconds, long published, long acknowledged,
                         long skipped, long delivered, long expected, long distinct, long duplicates, long late,
                         Map<String, Long> closes, Map<String, Long> errors, Failover failover,
-                        List<Sample> nodesBefore, List<Sample> nodesAfter) {
+                        List<Sample> nodesBefore, List<Sample> nodesAfter, double nodeCpuSeconds) {
+
+    public RunReport withNodeCpuSeconds(double seconds) {
+        return new RunReport(label, settings, timeline, latency, connectTime, connectionsAsked, maxSubscribed, publishSeconds,
+                published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, closes, errors, failover,
+                nodesBefore, nodesAfter, seconds);
+    }
+
+    /** Deliveries measured after the warm-up per CPU-second the nodes spent meanwhile; NaN when not read. */
+    public double deliveriesPerNodeCpuSecond() {
+        return nodeCpuSeconds > 0 ? latency.getTotalCount() / nodeCpuSeconds : Double.NaN;
+    }
 
     public long lost() {
         return Math.max(0, expected - distinct);
@@ -61,6 +72,10 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
             s.append(String.format(Locale.ROOT, "  latency ms    p50 %s  p95 %s  p99 %s  p99.9 %s  max %s  (%,d measured after the warm-up)%n",
                     f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
                     latency.getTotalCount()));
+            if (!Double.isNaN(nodeCpuSeconds)) {
+                s.append(String.format(Locale.ROOT, "  node CPU      %.1f s while measured: %,.0f deliveries per node CPU-second%n",
+                        nodeCpuSeconds, deliveriesPerNodeCpuSecond()));
+            }
         }
         s.append("  closes        ").append(closes.isEmpty() ? "none" : closes).append(System.lineSeparator());
         s.append("  errors        ").append(errors.isEmpty() ? "none" : errors).append(System.lineSeparator());
@@ -111,6 +126,8 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         .add("expected", expected).add("distinct", distinct).add("lost", lost()).add("duplicates", duplicates)
                         .add("outOfOrder", late))
                 .add("latencyMs", percentiles(latency))
+                .add("nodeCpuSeconds", num(nodeCpuSeconds))
+                .add("deliveriesPerNodeCpuSecond", num(deliveriesPerNodeCpuSecond()))
                 .add("closes", counts(closes))
                 .add("errors", counts(errors))
                 .add("timeline", seconds);
@@ -129,11 +146,13 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
 
     /** The key figures as one tab-separated line under a header, for scripts that tabulate several runs. */
     public String figures() {
-        String header = "label\tconnections\tsubscribed\tpublished/s\tdeliveries/s\tp50 ms\tp95 ms\tp99 ms\tp99.9 ms\tmax ms\tlost\tduplicates\tout of order";
+        String header = "label\tconnections\tsubscribed\tpublished/s\tdeliveries/s\tp50 ms\tp95 ms\tp99 ms\tp99.9 ms\tmax ms\tlost\tduplicates\tout of order"
+                + "\tdeliveries per node CPU-s";
         String row = String.join("\t", label, String.valueOf(connectionsAsked), String.valueOf(maxSubscribed),
                 String.format(Locale.ROOT, "%.0f", publishedPerSecond()), String.format(Locale.ROOT, "%.0f", deliveriesPerSecond()),
                 f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
-                String.valueOf(lost()), String.valueOf(duplicates), String.valueOf(late));
+                String.valueOf(lost()), String.valueOf(duplicates), String.valueOf(late),
+                Double.isNaN(deliveriesPerNodeCpuSecond()) ? "-" : String.format(Locale.ROOT, "%,.0f", deliveriesPerNodeCpuSecond()));
         return header + System.lineSeparator() + row + System.lineSeparator();
     }
 

@@ -75,6 +75,18 @@ public final class ClusterNodes {
         return samples;
     }
 
+    /** CPU seconds the live node processes of the run directory have used so far (user and system). */
+    public double cpuSeconds() throws IOException {
+        double seconds = 0;
+        try (Stream<Path> dirs = Files.list(runDir)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("node-")).toList()) {
+                seconds += ProcessHandle.of(pid(dir.getFileName().toString()))
+                        .flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
+            }
+        }
+        return seconds;
+    }
+
     private long pid(String node) throws IOException {
         return Long.parseLong(Files.readString(runDir.resolve(node).resolve("pid")).trim());
     }

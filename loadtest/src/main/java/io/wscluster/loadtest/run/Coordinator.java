@@ -49,6 +49,8 @@ public final class Coordinator {
     private final boolean interactive = System.console() != null;
     private final long startNanos = System.nanoTime();
     private long lastSampleNanos = startNanos;
+    /** CPU seconds the nodes spent while publishing was measured (--node-cpu), else NaN. */
+    private double nodeCpuSeconds = Double.NaN;
     private long lastPublished;
     private long lastDelivered;
     private int maxSubscribed;
@@ -92,9 +94,18 @@ public final class Coordinator {
                 scheduler.schedule(() -> killNode(kill), Math.max(0, at - Clock.micros()), TimeUnit.MICROSECONDS);
             }
             broadcast("publish " + publishStart + " " + measureFrom + " " + publishStop);
+            ClusterNodes cpu = given.has("node-cpu") ? new ClusterNodes(Path.of(given.string("run-dir", "payara/target/run"))) : null;
+            double cpuAtMeasure = Double.NaN;
             while (Clock.micros() < publishStop) {
                 awaitNextSecond();
-                sample(Clock.micros() < measureFrom ? "warmup" : publishing ? "publish" : "hold");
+                boolean measuring = Clock.micros() >= measureFrom;
+                if (measuring && cpu != null && Double.isNaN(cpuAtMeasure)) {
+                    cpuAtMeasure = cpu.cpuSeconds();
+                }
+                sample(!measuring ? "warmup" : publishing ? "publish" : "hold");
+            }
+            if (cpu != null && !Double.isNaN(cpuAtMeasure)) {
+                nodeCpuSeconds = cpu.cpuSeconds() - cpuAtMeasure;
             }
             if (publishing) {
                 drain();
@@ -117,7 +128,7 @@ public final class Coordinator {
         if (killError != null) {
             System.err.println("kill failed: " + killError);
         }
-        RunReport report = report(label, finals, (publishStop - publishStart) / 1e6, kill, nodesBefore, nodesAfter);
+        RunReport report = report(label, finals, (publishStop - publishStart) / 1e6, kill, nodesBefore, nodesAfter, nodeCpuSeconds);
         System.out.print(report.summary());
         report.write(reportDir);
         System.out.println("  report        " + reportDir.toAbsolutePath() + " (summary.txt, report.json, *.png)");
@@ -254,6 +265,11 @@ public final class Coordinator {
     }
 
     private RunReport report(String label, List<JsonObject> finals, double publishSeconds, Kill kill,
+                             List<ClusterNodes.Sample> before, List<ClusterNodes.Sample> after, double nodeCpuSeconds) {
+        return report(label, finals, publishSeconds, kill, before, after).withNodeCpuSeconds(nodeCpuSeconds);
+    }
+
+    private RunReport report(String label, List<JsonObject> finals, double publishSeconds, Kill kill,
                              List<ClusterNodes.Sample> before, List<ClusterNodes.Sample> after) {
         if (interactive) {
             System.err.println();
@@ -290,7 +306,7 @@ public final class Coordinator {
                 maxSubscribed, publishSeconds, sumLong(finals, "published"), sumLong(finals, "publishAcknowledged"),
                 sumLong(finals, "publishSkipped"), sumLong(finals, "delivered"), expected, sumLong(finals, "trackedDistinct"),
                 sumLong(finals, "duplicates"), sumLong(finals, "late"), counts(finals, "closes"), counts(finals, "errors"),
-                failover, before, after);
+                failover, before, after, Double.NaN);
     }
 
     /** The run's start on the epoch clock. */
