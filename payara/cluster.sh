@@ -99,6 +99,9 @@ start_node() { # index count
     local lb_options=""
     # The nodes keep HAProxy's backend and affinity map in step with the registry (BackendSync, AffinityMapSync).
     with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map"
+    # A fresh root each life: a root kept from an earlier one lists the WAR as deployed, so Micro loads it
+    # from there and then again for --deploy (a node restarted twice as slowly, its clients sent away).
+    rm -rf "$dir/root"
     mkdir -p "$dir/tmp" "$dir/root"
     echo "$http" > "$dir/http-port"
     # Every flag that keeps the node on loopback (README, "Network safety"): Hazelcast bound to
