@@ -9,6 +9,7 @@ import io.wscluster.it.support.WsClient;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Another application on the same instance publishes through the broadcast EJB. The container
- * deploys the built WAR beside this test's second WAR, with the API jar on the shared class loader.
+ * Another application on the same instance publishes through the broadcast EJB, with and without a JTA
+ * transaction of its own. The container deploys the built WAR beside this test's second WAR, with the
+ * API jar on the shared class loader.
  */
 @ExtendWith(ArquillianExtension.class)
 class BroadcastEjbIT {
@@ -50,6 +52,27 @@ class BroadcastEjbIT {
         try (WsClient dora = WsClient.connect(NODE, "dora")) {
             String id = callEjb("user=dora&data=" + encode("\"direct\""));
             assertEquals("direct", dora.awaitMessage(id).getString("data"));
+        }
+    }
+
+    @Test
+    void aPublishInsideATransactionIsDeliveredAtItsCommit() {
+        try (WsClient erin = WsClient.connect(NODE, "erin").subscribe("room.tx")) {
+            // Published in the transaction first, then outside it while the transaction is still open.
+            String[] ids = callEjb("channel=room.tx&tx=commit&data=" + encode("\"in the transaction\"")
+                    + "&before=" + encode("\"outside, before the commit\"")).split(",");
+            erin.awaitMessage(ids[0]);
+            List<String> order = erin.seen().stream().filter(f -> "message".equals(f.getString("type")))
+                    .map(f -> f.getString("id")).toList();
+            assertEquals(List.of(ids[1], ids[0]), order, "the transaction's message waited for its commit");
+        }
+    }
+
+    @Test
+    void aPublishInsideATransactionThatRollsBackIsNeverDelivered() {
+        try (WsClient fred = WsClient.connect(NODE, "fred").subscribe("room.tx")) {
+            String id = callEjb("channel=room.tx&tx=rollback&data=" + encode("\"rolled back\""));
+            assertNotDelivered(NODE, fred, id);
         }
     }
 
