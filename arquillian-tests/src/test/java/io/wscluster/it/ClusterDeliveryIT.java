@@ -173,8 +173,19 @@ class ClusterDeliveryIT extends DeliveryContract {
         }
 
         @Override
+        public void subscribe(String channel, String epoch, long offset) {
+            request("{\"type\":\"subscribe\",\"channel\":\"" + channel + "\",\"id\":\"r-" + channel + "\",\"since\":{\"epoch\":\""
+                    + epoch + "\",\"offset\":" + offset + "}}", "r-" + channel);
+        }
+
+        @Override
         public synchronized List<JsonObject> messages() {
             return List.copyOf(messages);
+        }
+
+        @Override
+        public synchronized List<JsonObject> replies() {
+            return List.copyOf(replies);
         }
 
         @Override

@@ -151,6 +151,66 @@ class ClusterIT {
     }
 
     @Test
+    @Order(5)
+    void presenceIsClusterWideAndSubscribersHearJoinsAndLeaves() {
+        try (WsClient ann = WsClient.connect(N1, "ann").subscribe("who.room");
+             WsClient asker = WsClient.connect(N3, "asker")) {
+            WsClient bob = WsClient.connect(N2, "bob").subscribe("who.room");
+            JsonObject join = ann.await(f -> "join".equals(f.getString("type")) && "bob".equals(f.getJsonObject("member").getString("user")),
+                    "bob's join");
+            assertEquals("who.room", join.getString("channel"));
+            assertEquals("cluster-2", join.getJsonObject("member").getString("node"));
+            Await.until(() -> presenceUsers(asker.request("w", "{\"type\":\"presence\",\"channel\":\"who.room\",\"id\":\"w\"}"))
+                    .equals(List.of("ann", "bob")), () -> "presence on cluster-3");
+            JsonObject overRest = Node.json(N3.get("/api/channels/who.room/presence"));
+            assertEquals(2, overRest.getInt("count"));
+            assertEquals(2, overRest.getInt("users"));
+            assertTrue(overRest.getBoolean("complete"));
+
+            bob.close();
+            ann.await(f -> "leave".equals(f.getString("type")) && "bob".equals(f.getJsonObject("member").getString("user")), "bob's leave");
+            Await.until(() -> presenceUsers(Node.json(N1.get("/api/channels/who.room/presence"))).equals(List.of("ann")),
+                    () -> "presence on cluster-1 after bob left");
+
+            JsonObject refused = asker.request("r", "{\"type\":\"presence\",\"channel\":\"room.none\",\"id\":\"r\"}");
+            assertEquals("NOT_ENABLED", refused.getString("code"));
+            assertEquals(404, N1.get("/api/channels/room.none/presence").statusCode());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aChannelsHistoryIsReadableOverRestOnEveryNode() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonObject accepted = Node.json(ALL.get(i).postJson("/api/channels/hist.rest/messages", Integer.toString(i)));
+            assertEquals(i + 1, accepted.getInt("offset"), "the 202 carries the position: " + accepted);
+            ids.add(accepted.getString("id"));
+        }
+        JsonObject latest = Node.json(N3.get("/api/channels/hist.rest/history?limit=2"));
+        assertEquals(ids.subList(1, 3), historyIds(latest));
+        assertEquals(3, latest.getInt("offset"));
+        String epoch = latest.getString("epoch");
+        JsonObject since = Node.json(N2.get("/api/channels/hist.rest/history?since=1&epoch=" + epoch));
+        assertTrue(since.getBoolean("recovered"));
+        assertEquals(ids.subList(1, 3), historyIds(since));
+        assertEquals(1, since.getJsonArray("messages").getJsonObject(0).getInt("data"), "messages as the socket's message frames");
+        assertEquals(false, Node.json(N1.get("/api/channels/hist.rest/history?since=1&epoch=other")).getBoolean("recovered"));
+        assertEquals(404, N1.get("/api/channels/room.plain/history").statusCode(), "no history configured");
+        assertEquals(404, N1.get("/api/channels/secret/history").statusCode(), "no such channel");
+        assertEquals(400, N1.get("/api/channels/hist.rest/history?limit=0").statusCode());
+        assertEquals(400, N1.get("/api/channels/hist.rest/history?since=-1").statusCode());
+    }
+
+    private static List<String> presenceUsers(JsonObject presence) {
+        return presence.getJsonArray("members").stream().map(m -> m.asJsonObject().getString("user")).sorted().toList();
+    }
+
+    private static List<String> historyIds(JsonObject history) {
+        return history.getJsonArray("messages").stream().map(m -> m.asJsonObject().getString("id")).toList();
+    }
+
+    @Test
     @Order(6)
     void aStoppedNodeLeavesTheRegistryOfTheOthersWithinTwoSeconds() throws Exception {
         long stoppedAt = System.nanoTime();

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
+import io.wscluster.it.support.WsClient;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Nodes that fail rather than stop: a hung node (SIGSTOP) and a crashed one (kill -9) leave the others'
  * registry through JGroups failure detection, a hung node that resumes merges back in, and the
- * survivors report not ready once below the configured minimum of members. Three nodes
+ * survivors report not ready once below the configured minimum of members. The presence of a failed
+ * node's users goes with it, on every survivor: within 2 s of a crash, 3 s of a hang. Three nodes
  * started by cluster.sh, signalled by the PIDs it recorded.
  */
 @TestMethodOrder(OrderAnnotation.class)
@@ -28,16 +33,36 @@ class FailureDetectionIT {
     private static final ClusterScript CLUSTER = new ClusterScript("failure-run", 18280, 16960, 17860,
             "-Dwscluster.health.min-members=3");
     private static final Node WATCHER = CLUSTER.node(1);
+    /** A channel that tracks presence in the default configuration (chat.*). */
+    private static final String PRESENCE = "chat.presence";
+    private static final List<WsClient> CLIENTS = new ArrayList<>();
 
     @BeforeAll
     static void up() throws Exception {
         CLUSTER.run("up", "3");
+        for (int i = 1; i <= 3; i++) {
+            CLIENTS.add(WsClient.connect(CLUSTER.node(i), "user-on-node-" + i).subscribe(PRESENCE));
+        }
+        for (int i = 1; i <= 3; i++) {
+            Node node = CLUSTER.node(i);
+            Await.until(() -> presentNodes(node).equals(Set.of("node-1", "node-2", "node-3")),
+                    () -> node + " lists presence on " + presentNodes(node));
+        }
     }
 
     @AfterAll
     static void down() throws Exception {
+        CLIENTS.forEach(WsClient::close);
         CLUSTER.signal(3, "CONT"); // in case a failed test left it stopped
         CLUSTER.run("down");
+    }
+
+    /** The nodes of the connections a node lists in the presence of {@link #PRESENCE}. */
+    private static Set<String> presentNodes(Node node) {
+        HttpResponse<String> response = node.get("/api/channels/" + PRESENCE + "/presence");
+        assertEquals(200, response.statusCode(), response.body());
+        return Node.json(response).getJsonArray("members").stream()
+                .map(m -> m.asJsonObject().getString("node")).collect(Collectors.toSet());
     }
 
     @Test
@@ -47,14 +72,22 @@ class FailureDetectionIT {
         CLUSTER.signal(3, "STOP");
         Await.until(() -> !WATCHER.registryIds().contains("node-3"), () -> "still registered: " + WATCHER.registryIds());
         long removedMillis = (System.nanoTime() - hungAt) / 1_000_000;
+        Await.until(() -> !presentNodes(WATCHER).contains("node-3") && !presentNodes(CLUSTER.node(2)).contains("node-3"),
+                () -> "presence still lists node-3: " + presentNodes(WATCHER) + " " + presentNodes(CLUSTER.node(2)));
+        long presenceGoneMillis = (System.nanoTime() - hungAt) / 1_000_000;
 
         long resumedAt = System.nanoTime();
         CLUSTER.signal(3, "CONT");
         Await.until(() -> WATCHER.readyNodeIds().equals(List.of("node-1", "node-2", "node-3")),
                 () -> "after resuming: " + WATCHER.registryIds());
         long backMillis = (System.nanoTime() - resumedAt) / 1_000_000;
-        System.out.printf("hung node: removed after %d ms, back after %d ms%n", removedMillis, backMillis);
+        // Its client is still connected: once merged back, it is listed again everywhere.
+        Await.until(() -> presentNodes(WATCHER).contains("node-3") && presentNodes(CLUSTER.node(2)).contains("node-3"),
+                () -> "presence after the merge: " + presentNodes(WATCHER) + " " + presentNodes(CLUSTER.node(2)));
+        System.out.printf("hung node: removed after %d ms (its presence after %d ms), back after %d ms%n", removedMillis,
+                presenceGoneMillis, backMillis);
         assertTrue(removedMillis < 3_000, "a hung node is suspected after about 1.5 s; took " + removedMillis + " ms");
+        assertTrue(presenceGoneMillis < 3_000, "a hung node's presence goes within 3 s; took " + presenceGoneMillis + " ms");
     }
 
     @Test
@@ -64,8 +97,14 @@ class FailureDetectionIT {
         CLUSTER.signal(2, "KILL");
         Await.until(() -> !WATCHER.registryIds().contains("node-2"), () -> "still registered: " + WATCHER.registryIds());
         long removedMillis = (System.nanoTime() - killedAt) / 1_000_000;
-        System.out.printf("crashed node: removed after %d ms%n", removedMillis);
+        Await.until(() -> !presentNodes(WATCHER).contains("node-2") && !presentNodes(CLUSTER.node(3)).contains("node-2"),
+                () -> "presence still lists node-2: " + presentNodes(WATCHER) + " " + presentNodes(CLUSTER.node(3)));
+        long presenceGoneMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("crashed node: removed after %d ms, its presence on every survivor after %d ms%n", removedMillis,
+                presenceGoneMillis);
         assertTrue(removedMillis < 2_000, "a crashed node leaves within 2 s; took " + removedMillis + " ms");
+        assertTrue(presenceGoneMillis < 2_000, "a crashed node's presence goes within 2 s; took " + presenceGoneMillis + " ms");
+        assertEquals(Set.of("node-1", "node-3"), presentNodes(CLUSTER.node(3)), "the survivors' users stay listed");
         Await.until(() -> CLUSTER.node(3).readyNodeIds().equals(List.of("node-1", "node-3")),
                 () -> "node-3 sees " + CLUSTER.node(3).registryIds());
 

@@ -18,6 +18,8 @@ public enum ErrorCode {
     UNKNOWN_CHANNEL,
     /** A user id breaks the naming rules. */
     INVALID_USER,
+    /** The channel is not configured for what was asked of it (history, presence). */
+    NOT_ENABLED,
     /** Message data that is not a JSON value. */
     INVALID_DATA,
     /** Message data over the configured maximum size. */

@@ -40,6 +40,8 @@ final class BatchCodec {
                 out.writeByte(m.origin().ordinal());
                 out.writeByte(m.priority().ordinal());
                 writeString(out, m.key());
+                writeString(out, m.epoch());
+                out.writeLong(m.offset());
             }
             byte[] raw = bytes.toByteArray();
             boolean compress = compressAboveBytes > 0 && raw.length > compressAboveBytes;
@@ -57,7 +59,8 @@ final class BatchCodec {
             List<Message> messages = new ArrayList<>(batch.count());
             for (int i = 0; i < batch.count(); i++) {
                 messages.add(new Message(readString(in), readString(in), readString(in), readString(in), in.readLong(),
-                        Origin.values()[in.readByte()], Priority.values()[in.readByte()], readString(in)));
+                        Origin.values()[in.readByte()], Priority.values()[in.readByte()], readString(in), readString(in),
+                        in.readLong()));
             }
             return messages;
         } catch (IOException e) {

@@ -23,7 +23,8 @@ public class ChannelCatalog {
     static final String CACHE = "settings";
 
     @Inject
-    @ConfigProperty(name = "wscluster.channels", defaultValue = "news,alerts,chat.*,room.*")
+    @ConfigProperty(name = "wscluster.channels",
+            defaultValue = "news{history=100},alerts{history=1000},chat.*{history=100;presence;join-leave},room.*,live.*{history=10;cache}")
     List<String> configured;
 
     @Inject

@@ -8,18 +8,34 @@ import java.util.Locale;
  * {@code prices.*{slow=latest-per-key}} or {@code chat.*{history=100;history-ttl=10m;presence}}.
  *
  * @param slowConsumer {@code slow=}: what happens to a client that lags (default {@code disconnect})
- * @param historySize {@code history=N}: messages kept for recovery and the history API; 0 (default) keeps none
- * @param historyTtl {@code history-ttl=}: how long a message is kept (default 5m when history is on)
+ * @param historySize {@code history=N}: messages kept for recovery and the history API; 0 (default) keeps
+ *     none, and messages carry no position
+ * @param historyTtl {@code history-ttl=}: how long a message is kept, and a stream after its last message
+ *     (default 5m)
+ * @param cache {@code cache}: a new subscriber gets the channel's latest message at once (keeps history of
+ *     at least 1)
+ * @param presence {@code presence}: the cluster knows who is subscribed (user, connection, node, since)
+ * @param joinLeave {@code join-leave}: subscribers get a frame when someone subscribes or leaves (implies presence)
  */
-public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, Duration historyTtl) {
+public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, Duration historyTtl, boolean cache,
+        boolean presence, boolean joinLeave) {
 
-    public static final ChannelOptions DEFAULTS = new ChannelOptions(SlowConsumerPolicy.DISCONNECT, 0, Duration.ofMinutes(5));
+    public static final ChannelOptions DEFAULTS = new ChannelOptions(SlowConsumerPolicy.DISCONNECT, 0, Duration.ofMinutes(5),
+            false, false, false);
+
+    /** Whether messages on the channel are kept, and so carry positions a subscriber can resume from. */
+    public boolean keepsHistory() {
+        return historySize > 0;
+    }
 
     /** Parses {@code name=value;flag;...} (the text between an entry's braces). */
     static ChannelOptions parse(String spec) {
         SlowConsumerPolicy slow = DEFAULTS.slowConsumer();
         int historySize = DEFAULTS.historySize();
         Duration historyTtl = DEFAULTS.historyTtl();
+        boolean cache = false;
+        boolean presence = false;
+        boolean joinLeave = false;
         for (String option : spec.split(";")) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
@@ -32,11 +48,25 @@ public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, D
                 case "slow" -> slow = SlowConsumerPolicy.fromWire(value);
                 case "history" -> historySize = positive(name, value);
                 case "history-ttl" -> historyTtl = duration(name, value);
+                case "cache" -> cache = flag(name, value);
+                case "presence" -> presence = flag(name, value);
+                case "join-leave" -> joinLeave = flag(name, value);
                 default -> throw new IllegalArgumentException("unknown channel option '" + name
-                        + "'; one of slow, history, history-ttl");
+                        + "'; one of slow, history, history-ttl, cache, presence, join-leave");
             }
         }
-        return new ChannelOptions(slow, historySize, historyTtl);
+        return new ChannelOptions(slow, cache ? Math.max(1, historySize) : historySize, historyTtl, cache,
+                presence || joinLeave, joinLeave);
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value.isEmpty() || value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(name + " is a flag (" + name + " or " + name + "=false), not '" + value + "'");
     }
 
     private static int positive(String name, String value) {

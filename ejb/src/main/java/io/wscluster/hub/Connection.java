@@ -2,6 +2,10 @@ package io.wscluster.hub;
 
 import io.wscluster.protocol.CloseCodes;
 import jakarta.websocket.CloseReason;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -27,6 +31,19 @@ public final class Connection {
     private final OutboundQueue outbound;
     private final Outcomes outcomes;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Per channel that keeps history: where this client stands in its stream. Guarded by this. */
+    private final Map<String, Position> positions = new HashMap<>(2);
+
+    /** A positioned frame for this client. */
+    record Positioned(OutboundFrame frame, String epoch, long offset) {
+    }
+
+    /** The last offset this client got of a channel's stream, and what waits while it resumes. */
+    private static final class Position {
+        String epoch;
+        long delivered;
+        List<Positioned> held; // non-null while resuming
+    }
 
     Connection(FrameSink sink, String user, HubSettings settings, WritePool writers, Outcomes outcomes) {
         this.sink = sink;
@@ -71,6 +88,61 @@ public final class Connection {
                 giveUp("overload", CloseCodes.overloaded());
             }
         }
+    }
+
+    /**
+     * A message of a channel that keeps history: sent unless this client has it already (offsets only
+     * grow within an epoch), held back while the client resumes the channel.
+     */
+    synchronized void send(String channel, Positioned message) {
+        Position position = positions.computeIfAbsent(channel, c -> new Position());
+        if (position.held != null) {
+            position.held.add(message);
+            return;
+        }
+        sendIfNew(position, message);
+    }
+
+    /** Starts resuming a channel: its messages wait until {@link #finishResume} has sent what was missed. */
+    synchronized void beginResume(String channel) {
+        positions.computeIfAbsent(channel, c -> new Position()).held = new ArrayList<>();
+    }
+
+    /**
+     * Sends the subscription's reply, the messages it replays, then what arrived meanwhile after them: in
+     * stream order, without a gap or a duplicate at the join.
+     *
+     * @param epoch the stream's epoch when it was read
+     * @param offset where the client stands once the replayed messages are sent (the stream's head when
+     *     read): later messages follow, earlier ones are skipped
+     */
+    synchronized void finishResume(String channel, OutboundFrame reply, List<Positioned> replayed, String epoch, long offset) {
+        Position position = positions.computeIfAbsent(channel, c -> new Position());
+        List<Positioned> arrived = position.held == null ? List.of() : position.held;
+        position.held = null;
+        send(reply);
+        replayed.forEach(m -> sendIfNew(position, m));
+        if (epoch != null && epoch.equals(position.epoch)) {
+            position.delivered = Math.max(position.delivered, offset);
+        } else if (epoch != null) {
+            position.epoch = epoch;
+            position.delivered = offset;
+        }
+        arrived.forEach(m -> sendIfNew(position, m));
+    }
+
+    /** Forgets where it stood on a channel it left. */
+    synchronized void forget(String channel) {
+        positions.remove(channel);
+    }
+
+    private void sendIfNew(Position position, Positioned message) {
+        if (message.epoch().equals(position.epoch) && message.offset() <= position.delivered) {
+            return;
+        }
+        position.epoch = message.epoch();
+        position.delivered = message.offset();
+        send(message.frame());
     }
 
     int queuedFrames() {

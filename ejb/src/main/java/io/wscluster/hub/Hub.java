@@ -6,17 +6,27 @@ import io.wscluster.api.MessageRejectedException;
 import io.wscluster.api.Priority;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
+import io.wscluster.cluster.MembershipChange;
+import io.wscluster.history.ChannelHistory;
+import io.wscluster.history.StoredMessage;
+import io.wscluster.history.StreamReader;
+import io.wscluster.history.StreamSlice;
 import io.wscluster.message.Message;
 import io.wscluster.metrics.Metrics;
+import io.wscluster.presence.ChannelPresence;
+import io.wscluster.presence.PresenceEntry;
 import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.registry.ChannelCount;
 import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +43,11 @@ import org.eclipse.microprofile.config.Config;
  * This node's connections, indexed by subscribed channel and by user, and the fan-out of every message
  * to the matching ones: a channel's subscribers or a user's connections. The message buses call
  * {@link #deliver} for messages published here and on other nodes alike; each message is encoded once
- * and the same frame is queued to every connection, whose writes run on the {@link WritePool}. Tells
- * affinity when a user's first connection here opens and its last one closes.
+ * and the same frame is queued to every connection, whose writes run on the {@link WritePool}. Messages
+ * of channels that keep history go through the {@link StreamFollower} first (stream order, gaps filled),
+ * and a subscriber may resume such a channel from a position. Tells affinity when a user's first
+ * connection here opens and its last one closes, and presence when a connection joins or leaves a channel
+ * that tracks it.
  */
 @ApplicationScoped
 public class Hub {
@@ -50,6 +63,8 @@ public class Hub {
     private final Function<String, ChannelOptions> channels;
     private final HubSettings settings;
     private final WritePool writers;
+    private final StreamFollower streams;
+    private final ChannelPresence presence;
     private final Connection.Outcomes outcomes = new Connection.Outcomes() {
         @Override
         public void dropped(Connection connection, String reason) {
@@ -64,29 +79,37 @@ public class Hub {
     };
 
     @Inject
-    public Hub(AffinityService affinity, Metrics metrics, ChannelCatalog channels, Schedulers schedulers, Config config) {
-        this(affinity, metrics, channels::options, HubSettings.from(config), schedulers);
+    public Hub(AffinityService affinity, Metrics metrics, ChannelCatalog channels, ChannelHistory history,
+            ChannelPresence presence, Schedulers schedulers, Config config) {
+        this(affinity, metrics, channels::options, history, presence, HubSettings.from(config), schedulers);
     }
 
-    private Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, HubSettings settings,
-            Schedulers schedulers) {
-        this(affinity, metrics, channels, settings, writePool(settings, schedulers));
+    private Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, StreamReader history,
+            ChannelPresence presence, HubSettings settings, Schedulers schedulers) {
+        this(affinity, metrics, channels, history, presence, settings, writePool(settings, schedulers));
         schedulers.shared().scheduleAtFixedRate(writers::sample, 250, 250, TimeUnit.MILLISECONDS);
+        schedulers.shared().scheduleWithFixedDelay(() -> streams.fillOldGaps(this::fanOutPositioned),
+                settings.streamGapMillis(), settings.streamGapMillis() / 2, TimeUnit.MILLISECONDS);
     }
 
-    /** For tests: the given write pool, channel options from a function. */
-    Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, HubSettings settings,
-            WritePool writers) {
+    /** For tests: the given write pool, stream reader and presence (either may be null), channel options from a function. */
+    Hub(AffinityService affinity, Metrics metrics, Function<String, ChannelOptions> channels, StreamReader history,
+            ChannelPresence presence, HubSettings settings, WritePool writers) {
         this.affinity = affinity;
         this.metrics = metrics;
         this.channels = channels;
         this.settings = settings;
         this.writers = writers;
+        this.streams = history == null ? null : new StreamFollower(history, settings.streamGapMillis());
+        this.presence = presence;
+        if (presence != null) {
+            presence.onChange(this::presenceChanged);
+        }
     }
 
     /** For CDI proxies only. */
     protected Hub() {
-        this(null, null, null, null, (WritePool) null);
+        this(null, null, null, null, null, null, (WritePool) null);
     }
 
     private static WritePool writePool(HubSettings settings, Schedulers schedulers) {
@@ -125,15 +148,106 @@ public class Hub {
         }
     }
 
+    /** A position in a channel's stream a subscriber resumes from. */
+    public record Resume(String epoch, long offset) {
+    }
+
     /**
+     * Where a subscription starts: the channel stream's epoch and the offset after which the client gets
+     * messages (null epoch for a channel without history), and whether what it missed since its resume
+     * position was replayed (null when it did not ask to resume).
+     */
+    public record Subscribed(String epoch, long offset, Boolean recovered) {
+    }
+
+    /**
+     * Subscribes the connection and queues the reply that {@code reply} makes of how the subscription
+     * started. On a channel that keeps history, a subscriber that resumes from a position first gets what
+     * it missed, and a cache channel hands a new subscriber its latest message; then live messages
+     * follow, with no gap and no duplicate at the join. Without history, it is a plain subscription.
+     *
+     * @param resume where the client stood, or null
      * @throws MessageRejectedException with TOO_MANY_SUBSCRIPTIONS when the connection holds its maximum
      *     already (subscribing again to a channel it holds is not a new subscription)
      */
-    public void subscribe(Connection connection, String channel) {
-        if (!connection.channels().contains(channel) && connection.channels().size() >= settings.maxSubscriptions()) {
+    public void subscribe(Connection connection, String channel, ChannelOptions options, Resume resume,
+            Function<Subscribed, String> reply) {
+        boolean fresh = !connection.channels().contains(channel);
+        if (fresh && connection.channels().size() >= settings.maxSubscriptions()) {
             throw new MessageRejectedException(ErrorCode.TOO_MANY_SUBSCRIPTIONS,
                     "at most " + settings.maxSubscriptions() + " subscriptions per connection");
         }
+        startSubscription(connection, channel, options, resume, reply);
+        if (fresh && options.presence() && presence != null && connection.channels().contains(channel)) {
+            presence.joined(channel, connection.id(), connection.user());
+        }
+    }
+
+    private void startSubscription(Connection connection, String channel, ChannelOptions options, Resume resume,
+            Function<Subscribed, String> reply) {
+        if (!options.keepsHistory() || streams == null) {
+            index(connection, channel);
+            connection.send(reply.apply(new Subscribed(null, 0, null)));
+            return;
+        }
+        if (resume == null && !options.cache()) {
+            StreamGate gate = streams.follow(channel);
+            // Indexed under the gate's lock, which releases run under: the reply's offset is exactly
+            // where live messages start for this client.
+            synchronized (gate) {
+                index(connection, channel);
+                String epoch = gate.epoch() == null ? StreamSlice.NOT_STARTED : gate.epoch();
+                connection.send(reply.apply(new Subscribed(epoch, gate.released(), null)));
+            }
+            return;
+        }
+        connection.beginResume(channel);
+        index(connection, channel);
+        streams.follow(channel);
+        StreamSlice slice = streams.read(channel, resume == null ? null : resume.offset(), options.historySize());
+        boolean recovered = resume == null || slice.continues(resume.epoch(), resume.offset());
+        if (resume != null) {
+            metrics.recovery(recovered);
+        }
+        List<Connection.Positioned> replayed = new ArrayList<>();
+        if (recovered) {
+            for (StoredMessage stored : slice.messages()) {
+                replayed.add(positioned(stored.toMessage(channel, slice.epoch())));
+            }
+        }
+        OutboundFrame subscribed = OutboundFrame.reply(reply.apply(new Subscribed(slice.epochOrNotStarted(), slice.offset(),
+                resume == null ? null : recovered)));
+        connection.finishResume(channel, subscribed, replayed, slice.epochOrNotStarted(), slice.offset());
+    }
+
+    /** Idempotent: not subscribed is fine. */
+    public void unsubscribe(Connection connection, String channel) {
+        if (connection.channels().remove(channel)) {
+            removeFrom(byChannel, channel, connection);
+            connection.forget(channel);
+            leavePresence(channel, connection);
+        }
+    }
+
+    private void leavePresence(String channel, Connection connection) {
+        if (presence != null && channels.apply(channel).presence()) {
+            presence.left(channel, connection.id());
+        }
+    }
+
+    /** Someone joined or left a channel's presence: its subscribers here hear of it if the channel says so. */
+    private void presenceChanged(String channel, PresenceEntry entry, boolean joined) {
+        Set<Connection> targets = byChannel.getOrDefault(channel, Set.of());
+        if (targets.isEmpty() || !channels.apply(channel).joinLeave()) {
+            return;
+        }
+        OutboundFrame frame = OutboundFrame.reply(ServerFrames.presenceChange(channel, entry, joined));
+        for (Connection target : targets) {
+            target.send(frame);
+        }
+    }
+
+    private void index(Connection connection, String channel) {
         if (connection.channels().add(channel)) {
             addTo(byChannel, channel, connection);
             // Dropped meanwhile on another thread (slow consumer, idle)? remove() may have missed this channel.
@@ -143,18 +257,15 @@ public class Hub {
         }
     }
 
-    /** Idempotent: not subscribed is fine. */
-    public void unsubscribe(Connection connection, String channel) {
-        if (connection.channels().remove(channel)) {
-            removeFrom(byChannel, channel, connection);
-        }
-    }
-
     /**
      * Queues the message to every matching connection on this node: its frame is encoded once and the
      * same frame goes to each. Never blocks: a slow client fills only its own queue.
      */
     public void deliver(Message message) {
+        if (message.positioned() && streams != null) {
+            streams.deliver(message, this::fanOutPositioned);
+            return;
+        }
         Set<Connection> targets = message.isDirect() ? byUser.getOrDefault(message.user(), Set.of())
                 : byChannel.getOrDefault(message.channel(), Set.of());
         if (targets.isEmpty()) {
@@ -169,6 +280,40 @@ public class Hub {
             sent++;
         }
         metrics.delivered(sent, (System.currentTimeMillis() - message.timestamp()) * 1000);
+    }
+
+    /** A message of a channel that keeps history, released by its gate in stream order. */
+    private void fanOutPositioned(Message message) {
+        Set<Connection> targets = byChannel.getOrDefault(message.channel(), Set.of());
+        if (targets.isEmpty()) {
+            return;
+        }
+        Connection.Positioned frame = positioned(message);
+        int sent = 0;
+        for (Connection target : targets) {
+            target.send(message.channel(), frame);
+            sent++;
+        }
+        metrics.delivered(sent, (System.currentTimeMillis() - message.timestamp()) * 1000);
+    }
+
+    private Connection.Positioned positioned(Message message) {
+        ChannelOptions options = channels.apply(message.channel());
+        OutboundFrame frame = OutboundFrame.message(ServerFrames.message(message), message.priority() == Priority.HIGH,
+                message.channel(), options.slowConsumer(), message.key());
+        return new Connection.Positioned(frame, message.epoch(), message.offset());
+    }
+
+    /** A node left: what it acknowledged but had not broadcast is in the streams; deliver it. */
+    void onMembershipChange(@Observes(notifyObserver = Reception.IF_EXISTS) MembershipChange change) {
+        if (!change.left().isEmpty() && streams != null) {
+            streams.catchUpAll(this::fanOutPositioned);
+        }
+    }
+
+    /** Channels with history this node follows (they have local subscribers). */
+    public int followedStreams() {
+        return streams == null ? 0 : streams.followed();
     }
 
     /** How late this node's writes start, in milliseconds: its delivery lag. */
@@ -249,6 +394,7 @@ public class Hub {
         }
         for (String channel : connection.channels()) {
             removeFrom(byChannel, channel, connection);
+            leavePresence(channel, connection);
         }
         connection.channels().clear();
     }
@@ -268,12 +414,15 @@ public class Hub {
     }
 
     /** @return whether the key has no connections left */
-    private static boolean removeFrom(Map<String, Set<Connection>> index, String key, Connection connection) {
+    private boolean removeFrom(Map<String, Set<Connection>> index, String key, Connection connection) {
         boolean[] last = {false};
         index.computeIfPresent(key, (k, set) -> {
             last[0] = set.remove(connection) && set.isEmpty();
             return set.isEmpty() ? null : set;
         });
+        if (last[0] && index == byChannel && streams != null) {
+            streams.unfollow(key);
+        }
         return last[0];
     }
 }

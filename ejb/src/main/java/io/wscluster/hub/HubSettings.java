@@ -21,11 +21,13 @@ import org.eclipse.microprofile.config.Config;
  * @param writers {@code wscluster.delivery.writers}: threads that write to connections; default the
  *     number of processors, at least 2
  * @param overloadLagMillis {@code wscluster.delivery.overload-lag-ms}: writes starting this late for a
- *     whole second mean the node is behind for everybody: publishers are pushed back and readiness is
- *     DOWN (while another node is not) until the lag is under half of it; default 1000
+ *     whole second mean the node is behind for everybody: publishers are pushed back and its weight in
+ *     the load balancer drops to a tenth until the lag is under half of it; default 1000
+ * @param streamGapMillis {@code wscluster.streams.gap-ms}: how long a message of a channel with history
+ *     may wait for an earlier one the bus has not brought before the gap is filled from the stream; default 300
  */
 public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutMillis, long idleTimeoutMillis,
-        int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis) {
+        int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis, long streamGapMillis) {
 
     public static HubSettings from(Config config) {
         return new HubSettings(
@@ -37,11 +39,12 @@ public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutM
                 config.getOptionalValue("wscluster.delivery.max-write-bytes", Integer.class).orElse(64 * 1024),
                 config.getOptionalValue("wscluster.delivery.writers", Integer.class)
                         .orElse(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(1000L));
+                config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(1000L),
+                config.getOptionalValue("wscluster.streams.gap-ms", Long.class).orElse(300L));
     }
 
     /** For tests: the given queue, generous timeouts, one write per frame budget of 64 KiB. */
     public static HubSettings forTests(int outboundQueue) {
-        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 1000);
+        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 1000, 300);
     }
 }

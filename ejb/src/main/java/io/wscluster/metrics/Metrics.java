@@ -94,6 +94,17 @@ public class Metrics {
                 "outcome", outcome).inc(batches);
     }
 
+    /** A message was appended to its channel's stream (held by the stream's owners). */
+    public void historyAppended() {
+        counter("wscluster.history.appended", "Messages appended to channel streams (history)", "cache", "streams").inc();
+    }
+
+    /** A subscriber asked to resume: {@code recovered} or {@code not-recovered} (window exceeded, epoch changed). */
+    public void recovery(boolean recovered) {
+        counter("wscluster.recoveries", "Subscriptions that asked to resume from a position, by outcome", "outcome",
+                recovered ? "recovered" : "not-recovered").inc();
+    }
+
     public void connectionOpened() {
         opened.inc();
     }

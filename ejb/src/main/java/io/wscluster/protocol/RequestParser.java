@@ -3,6 +3,7 @@ package io.wscluster.protocol;
 import io.wscluster.api.Priority;
 import io.wscluster.api.ErrorCode;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -39,11 +40,12 @@ public final class RequestParser {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
         }
         return switch (type) {
-            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null);
-            case SUBSCRIBE, UNSUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null,
-                    Priority.NORMAL, null);
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null);
+            case SUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null,
+                    since(frame, ref));
+            case UNSUBSCRIBE, PRESENCE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null, null);
             case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
-                    priority(frame, ref), key(frame, ref));
+                    priority(frame, ref), key(frame, ref), null);
         };
     }
 
@@ -74,6 +76,34 @@ public final class RequestParser {
             }
         }
         throw new ProtocolException(ErrorCode.INVALID_FIELD, "priority must be \"normal\" or \"high\"", ref);
+    }
+
+    /** {@code "since":{"offset":N,"epoch":"E"}}: N a whole number from 0, E a string. */
+    private static ClientRequest.Since since(JsonObject frame, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get("since");
+        if (value == null || value.getValueType() == ValueType.NULL) {
+            return null;
+        }
+        String rule = "since must be {\"offset\": a whole number from 0, \"epoch\": a string}";
+        if (value.getValueType() != ValueType.OBJECT) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, rule, ref);
+        }
+        JsonObject since = value.asJsonObject();
+        JsonValue offset = since.get("offset");
+        JsonValue epoch = since.get("epoch");
+        if (!(offset instanceof JsonNumber number) || !number.isIntegral() || !(epoch instanceof JsonString epochString)) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, rule, ref);
+        }
+        long n;
+        try {
+            n = number.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, rule, ref);
+        }
+        if (n < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, rule, ref);
+        }
+        return new ClientRequest.Since(epochString.getString(), n);
     }
 
     private static String key(JsonObject frame, JsonValue ref) throws ProtocolException {

@@ -1,8 +1,10 @@
 package io.wscluster.protocol;
 
 import io.wscluster.message.Message;
+import io.wscluster.presence.PresenceEntry;
 import io.wscluster.api.ErrorCode;
 import jakarta.json.JsonValue;
+import java.util.List;
 
 /**
  * Writes the server's frames as JSON text. Message frames embed the payload's JSON text as it is,
@@ -24,6 +26,10 @@ public final class ServerFrames {
         }
         frame.append(",\"id\":");
         quote(frame, message.id());
+        if (message.positioned()) {
+            frame.append(",\"offset\":").append(message.offset()).append(",\"epoch\":");
+            quote(frame, message.epoch());
+        }
         return frame.append(",\"data\":").append(message.data())
                 .append(",\"ts\":").append(message.timestamp()).append('}').toString();
     }
@@ -32,16 +38,108 @@ public final class ServerFrames {
         return reply("subscribed", channel, ref);
     }
 
+    /**
+     * The reply to a subscribe on a channel that keeps history: where the client now stands (it gets the
+     * messages after {@code offset}), and whether what it missed since its {@code since} was replayed.
+     *
+     * @param epoch the stream's epoch; null when the channel keeps no history (then a plain reply)
+     * @param recovered null when the client did not ask to resume
+     */
+    public static String subscribed(String channel, JsonValue ref, String epoch, long offset, Boolean recovered) {
+        if (epoch == null && recovered == null) {
+            return subscribed(channel, ref);
+        }
+        StringBuilder frame = new StringBuilder("{\"type\":\"subscribed\",\"channel\":");
+        quote(frame, channel);
+        appendRef(frame, "id", ref);
+        if (epoch != null) {
+            frame.append(",\"epoch\":");
+            quote(frame, epoch);
+            frame.append(",\"offset\":").append(offset);
+        }
+        if (recovered != null) {
+            frame.append(",\"recovered\":").append(recovered);
+        }
+        return frame.append('}').toString();
+    }
+
     public static String unsubscribed(String channel, JsonValue ref) {
         return reply("unsubscribed", channel, ref);
     }
 
     public static String published(String messageId, JsonValue ref) {
+        return published(messageId, ref, null, 0);
+    }
+
+    /** The acknowledgement of a publish; on a channel that keeps history, with the message's position in its stream. */
+    public static String published(String messageId, JsonValue ref, String epoch, long offset) {
         StringBuilder frame = new StringBuilder("{\"type\":\"published\"");
         appendRef(frame, "id", ref);
         frame.append(",\"messageId\":");
         quote(frame, messageId);
+        if (epoch != null) {
+            frame.append(",\"epoch\":");
+            quote(frame, epoch);
+            frame.append(",\"offset\":").append(offset);
+        }
         return frame.append('}').toString();
+    }
+
+    /**
+     * A channel's history as the REST API returns it: where its stream stands, whether the messages
+     * continue a position (null when not asked), and the messages as message frames.
+     */
+    public static String history(String channel, String epoch, long offset, Boolean recovered, List<Message> messages) {
+        StringBuilder body = new StringBuilder("{\"channel\":");
+        quote(body, channel);
+        if (epoch != null) {
+            body.append(",\"epoch\":");
+            quote(body, epoch);
+        }
+        body.append(",\"offset\":").append(offset);
+        if (recovered != null) {
+            body.append(",\"recovered\":").append(recovered);
+        }
+        body.append(",\"messages\":[");
+        for (int i = 0; i < messages.size(); i++) {
+            body.append(i == 0 ? "" : ",").append(message(messages.get(i)));
+        }
+        return body.append("]}").toString();
+    }
+
+    /**
+     * A channel's presence: how many connections and users, whether the list is complete (it is bounded
+     * per channel), and each connection's user, id, node and since (epoch millis), oldest first.
+     */
+    public static String presence(String channel, JsonValue ref, List<PresenceEntry> entries, long users, boolean complete) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"presence\",\"channel\":");
+        quote(frame, channel);
+        appendRef(frame, "id", ref);
+        frame.append(",\"count\":").append(entries.size()).append(",\"users\":").append(users)
+                .append(",\"complete\":").append(complete).append(",\"members\":[");
+        for (int i = 0; i < entries.size(); i++) {
+            appendPresenceEntry(frame.append(i == 0 ? "" : ","), entries.get(i));
+        }
+        return frame.append("]}").toString();
+    }
+
+    /** Someone subscribed to ({@code join}) or left ({@code leave}) a channel with join-leave messages. */
+    public static String presenceChange(String channel, PresenceEntry entry, boolean joined) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"").append(joined ? "join" : "leave").append("\",\"channel\":");
+        quote(frame, channel);
+        frame.append(",\"member\":");
+        appendPresenceEntry(frame, entry);
+        return frame.append('}').toString();
+    }
+
+    private static void appendPresenceEntry(StringBuilder out, PresenceEntry entry) {
+        out.append("{\"user\":");
+        quote(out, entry.user());
+        out.append(",\"connection\":");
+        quote(out, entry.connection());
+        out.append(",\"node\":");
+        quote(out, entry.node());
+        out.append(",\"since\":").append(entry.since()).append('}');
     }
 
     public static String pong(JsonValue ref) {
@@ -51,9 +149,17 @@ public final class ServerFrames {
     }
 
     public static String error(ErrorCode code, String text, JsonValue ref) {
+        return error(code, text, ref, 0);
+    }
+
+    /** An error; with {@code retryAfterMillis} above 0 (RATE_LIMITED pushback), when to try again. */
+    public static String error(ErrorCode code, String text, JsonValue ref, long retryAfterMillis) {
         StringBuilder frame = new StringBuilder("{\"type\":\"error\",\"code\":\"").append(code.name()).append("\",\"message\":");
         quote(frame, text);
         appendRef(frame, "ref", ref);
+        if (retryAfterMillis > 0) {
+            frame.append(",\"retryAfterMs\":").append(retryAfterMillis);
+        }
         return frame.append('}').toString();
     }
 

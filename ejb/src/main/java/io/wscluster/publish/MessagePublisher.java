@@ -5,6 +5,9 @@ import io.wscluster.api.MessageRejectedException;
 import io.wscluster.api.Priority;
 import io.wscluster.bus.MessageBus;
 import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.channel.ChannelOptions;
+import io.wscluster.history.ChannelHistory;
+import io.wscluster.history.StreamPosition;
 import io.wscluster.hub.ClusterLag;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
@@ -24,7 +27,10 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * The one path every publish takes, whatever its origin (socket, REST, EJB): validates, stamps a
- * cluster-unique id and hands the message to the bus, which delivers it on every node.
+ * cluster-unique id and hands the message to the bus, which delivers it on every node. On a channel that
+ * keeps history the message is first appended to the channel's stream, which gives it its position and
+ * returns once two nodes hold it: when a publish returns (and is acknowledged), the message survives the
+ * death of any one node, this one included.
  */
 @ApplicationScoped
 public class MessagePublisher {
@@ -45,14 +51,19 @@ public class MessagePublisher {
     ClusterLag lag;
 
     @Inject
+    ChannelHistory history;
+
+    @Inject
     Config config;
 
     private PublishSettings settings;
+    private String idPrefix;
     private final AtomicLong sequence = new AtomicLong();
 
     @PostConstruct
     void init() {
         settings = PublishSettings.from(config);
+        idPrefix = node.id() + "-" + Long.toString(node.startedAt(), 36) + "-";
     }
 
     /**
@@ -61,29 +72,47 @@ public class MessagePublisher {
      * @param key what the message is about, for latest-per-key channels; null for none
      */
     public Message publish(String channel, JsonValue data, Origin origin, Priority priority, String key) {
-        channels.requireKnown(channel);
+        ChannelOptions options = channels.requireKnown(channel);
         String json = data.toString();
         requireSize(json);
-        return send(Message.toChannel(nextId(), channel, json, origin, priority, key));
+        return send(Message.toChannel(nextId(), channel, json, origin, priority, key), options);
     }
 
     /** Publishes JSON text from outside the protocol (REST, EJB): checks that it is one JSON value first. */
     public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key) {
+        return send(prepare(channel, jsonData, origin, priority, key), channels.options(channel));
+    }
+
+    /**
+     * Checks a publish from outside the protocol (REST, EJB) and stamps its id, without sending it: a
+     * publish inside a transaction is sent at commit ({@link #send}).
+     */
+    public Message prepare(String channel, String jsonData, Origin origin, Priority priority, String key) {
         channels.requireKnown(channel);
         requireKey(key);
         requireSize(jsonData);
         requireJson(jsonData);
-        return send(Message.toChannel(nextId(), channel, jsonData, origin, priority, key));
+        return Message.toChannel(nextId(), channel, jsonData, origin, priority, key);
     }
 
     /** Sends JSON text to every connection of one user, wherever in the cluster it is connected. */
     public Message sendToUser(String userId, String jsonData, Origin origin, Priority priority) {
+        return send(prepareToUser(userId, jsonData, origin, priority), ChannelOptions.DEFAULTS);
+    }
+
+    /** Checks a message to a user and stamps its id, without sending it (see {@link #prepare}). */
+    public Message prepareToUser(String userId, String jsonData, Origin origin, Priority priority) {
         if (!UserIds.isValid(userId)) {
             throw new MessageRejectedException(ErrorCode.INVALID_USER, UserIds.RULE);
         }
         requireSize(jsonData);
         requireJson(jsonData);
-        return send(Message.toUser(nextId(), userId, jsonData, origin, priority));
+        return Message.toUser(nextId(), userId, jsonData, origin, priority);
+    }
+
+    /** @throws MessageRejectedException with RATE_LIMITED while the cluster is behind (see {@link ClusterLag}) */
+    public void requireCapacity() {
+        lag.requireCapacity();
     }
 
     /** The largest frame and message data accepted, in UTF-8 bytes. */
@@ -91,15 +120,34 @@ public class MessagePublisher {
         return settings.maxBytes();
     }
 
-    private Message send(Message message) {
+    /** Sends a prepared message: appended to its stream first where the channel keeps history. */
+    public Message send(Message message, ChannelOptions options) {
         lag.requireCapacity();
-        metrics.published(message.origin());
-        bus.publish(message);
-        return message;
+        return deliver(message, options);
     }
 
+    /** Sends a prepared message already admitted (a transaction's, at its commit): no capacity check. */
+    public Message sendAdmitted(Message message) {
+        return deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channels.options(message.channel()));
+    }
+
+    private Message deliver(Message message, ChannelOptions options) {
+        Message sent = message;
+        if (!message.isDirect() && options.keepsHistory()) {
+            StreamPosition position = history.append(message, options);
+            sent = message.at(position.epoch(), position.offset());
+        }
+        metrics.published(message.origin());
+        bus.publish(sent);
+        return sent;
+    }
+
+    /**
+     * {@code <node>-<start>-<sequence>}: the node's start time (base 36) keeps ids unique when a node comes
+     * back under the same id, whose sequence starts again (a channel stream tells retried appends by id).
+     */
     private String nextId() {
-        return node.id() + "-" + sequence.incrementAndGet();
+        return idPrefix + sequence.incrementAndGet();
     }
 
     private static void requireKey(String key) {

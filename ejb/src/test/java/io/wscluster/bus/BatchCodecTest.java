@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class BatchCodecTest {
 
     private final List<Message> messages = List.of(
-            new Message("n1-1", "news", null, "{\"t\":\"caf\u00e9 \u20ac \uD83D\uDE00\"}", 11L, Origin.SOCKET, Priority.NORMAL, "k1"),
-            new Message("n1-2", null, "bob", "\"" + "x".repeat(70_000) + "\"", 12L, Origin.EJB, Priority.HIGH, null),
-            new Message("n1-3", "chat.a", null, "null", 13L, Origin.REST, Priority.NORMAL, null));
+            new Message("n1-1", "news", null, "{\"t\":\"caf\u00e9 \u20ac \uD83D\uDE00\"}", 11L, Origin.SOCKET, Priority.NORMAL, "k1", "e1", 7),
+            new Message("n1-2", null, "bob", "\"" + "x".repeat(70_000) + "\"", 12L, Origin.EJB, Priority.HIGH, null, null, 0),
+            new Message("n1-3", "chat.a", null, "null", 13L, Origin.REST, Priority.NORMAL, null, null, 0));
 
     @Test
     void roundTripsEveryField() {

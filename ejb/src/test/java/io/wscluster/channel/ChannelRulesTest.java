@@ -65,8 +65,21 @@ class ChannelRulesTest {
     }
 
     @Test
+    void flagsAndWhatTheyImply() {
+        ChannelOptions ticker = ChannelRules.of(List.of("t{cache}")).find("t").orElseThrow();
+        assertTrue(ticker.cache());
+        assertEquals(1, ticker.historySize(), "a cache needs the latest message kept");
+        ChannelOptions room = ChannelRules.of(List.of("r{join-leave;history=20}")).find("r").orElseThrow();
+        assertTrue(room.presence(), "join and leave frames need presence");
+        assertTrue(room.joinLeave());
+        assertTrue(room.keepsHistory());
+        assertFalse(ChannelOptions.DEFAULTS.keepsHistory());
+    }
+
+    @Test
     void badOptionsFailLoudlyNamingTheEntry() {
-        for (String entry : List.of("a{slow=never}", "a{history=-1}", "a{history-ttl=soon}", "a{colour=red}", "a{slow=disconnect")) {
+        for (String entry : List.of("a{slow=never}", "a{history=-1}", "a{history-ttl=soon}", "a{colour=red}", "a{slow=disconnect",
+                "a{presence=maybe}")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChannelRules.of(List.of(entry)), entry);
             assertTrue(e.getMessage().contains(entry), e.getMessage());
         }

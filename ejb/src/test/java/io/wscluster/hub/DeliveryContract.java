@@ -27,6 +27,12 @@ public abstract class DeliveryContract {
     public interface Client extends AutoCloseable {
         void subscribe(String channel);
 
+        /** Subscribes resuming from a position: the stream's epoch and the last offset the client had. */
+        void subscribe(String channel, String epoch, long offset);
+
+        /** The replies received so far (subscribed and the like), in order of arrival. */
+        List<JsonObject> replies();
+
         /** The message frames received so far, in order of arrival. */
         List<JsonObject> messages();
 
@@ -46,7 +52,11 @@ public abstract class DeliveryContract {
         void close();
     }
 
-    /** The system under test: some nodes, clients on them, publishing through them. */
+    /**
+     * The system under test: some nodes, clients on them, publishing through them. Its channels: {@code
+     * room.*} keep no history; {@code hist.*} keep 100 messages, {@code tiny.*} 3; {@code last.*} keep 10
+     * and hand a new subscriber the latest (cache mode).
+     */
     public interface Fixture extends AutoCloseable {
         int nodes();
 
@@ -190,6 +200,114 @@ public abstract class DeliveryContract {
         List<String> normalOnly = new ArrayList<>(got);
         normalOnly.remove(urgent);
         assertEquals(normal, normalOnly, "normal messages keep their order");
+    }
+
+    @Test
+    void aResumingSubscriberGetsWhatItMissedOnceAndInOrderThenLive() {
+        Client first = connect(0, "mover", "hist.resume");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.resume", Integer.toString(i), Priority.NORMAL));
+        }
+        awaitUntil(() -> first.messages().size() >= 6, () -> first.messages().size() + " of 6");
+        JsonObject last = first.messages().get(5);
+        first.close();
+        for (int i = 6; i < 12; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.resume", Integer.toString(i), Priority.NORMAL));
+        }
+        Client again = connect(1, "mover");
+        again.subscribe("hist.resume", last.getString("epoch"), offset(last));
+        for (int i = 12; i < 18; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.resume", Integer.toString(i), Priority.NORMAL));
+        }
+        awaitUntil(() -> again.messages().size() >= 12, () -> again.messages().size() + " of 12: " + ids(again));
+        assertEquals(ids.subList(6, 18), ids(again), "what it missed, then live: each once, in order");
+        assertTrue(subscribed(again).getBoolean("recovered"));
+        List<Long> offsets = again.messages().stream().map(DeliveryContract::offset).toList();
+        for (int i = 0; i < offsets.size(); i++) {
+            assertEquals(offset(last) + 1 + i, offsets.get(i), "offsets follow on from the position: " + offsets);
+        }
+    }
+
+    @Test
+    void aSubscriberFromBeforeAChannelsFirstMessageResumesFromItsStart() {
+        Client early = connect(0, "early", "hist.fresh");
+        JsonObject started = subscribed(early);
+        assertEquals("", started.getString("epoch"), "no stream yet: " + started);
+        assertEquals(0, offset(started));
+        early.close();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.fresh", Integer.toString(i), Priority.NORMAL));
+        }
+        Client again = connect(1, "early");
+        again.subscribe("hist.fresh", "", 0);
+        awaitUntil(() -> again.messages().size() >= 3, () -> ids(again).toString());
+        assertTrue(subscribed(again).getBoolean("recovered"));
+        assertEquals(ids, ids(again));
+    }
+
+    @Test
+    void aPositionOutsideTheWindowOrFromAnotherEpochIsNotRecovered() {
+        Client first = connect(0, "late", "tiny.gap");
+        fixture.publish(0, "tiny.gap", "0", Priority.NORMAL);
+        awaitUntil(() -> first.messages().size() >= 1, () -> "nothing yet");
+        JsonObject seen = first.messages().get(0);
+        first.close();
+        for (int i = 1; i <= 5; i++) {
+            fixture.publish(i % fixture.nodes(), "tiny.gap", Integer.toString(i), Priority.NORMAL);
+        }
+        Client tooLate = connect(1, "late");
+        tooLate.subscribe("tiny.gap", seen.getString("epoch"), offset(seen));
+        Client otherEpoch = connect(0, "late");
+        otherEpoch.subscribe("tiny.gap", "not-" + seen.getString("epoch"), 5);
+        awaitUntil(() -> subscribed(tooLate) != null && subscribed(otherEpoch) != null, () -> "no subscribed reply");
+        String live = fixture.publish(0, "tiny.gap", "\"live\"", Priority.NORMAL);
+        for (Client client : List.of(tooLate, otherEpoch)) {
+            awaitUntil(() -> ids(client).contains(live), () -> ids(client).toString());
+            assertFalse(subscribed(client).getBoolean("recovered"), "messages were lost to it: it must reload its state");
+            assertEquals(List.of(live), ids(client), "no partial replay; live messages follow");
+        }
+    }
+
+    @Test
+    void aCacheChannelHandsANewSubscriberItsLatestMessage() {
+        fixture.publish(0, "last.price", "1", Priority.NORMAL);
+        String latest = fixture.publish(fixture.nodes() - 1, "last.price", "2", Priority.NORMAL);
+        Client client = connect(fixture.nodes() - 1, "viewer", "last.price");
+        awaitUntil(() -> !client.messages().isEmpty(), () -> "no latest message");
+        String next = fixture.publish(0, "last.price", "3", Priority.NORMAL);
+        awaitUntil(() -> client.messages().size() >= 2, () -> ids(client).toString());
+        assertEquals(List.of(latest, next), ids(client));
+    }
+
+    @Test
+    void aChannelsPositionsFormOneSequenceWhicheverNodePublishes() {
+        List<Client> subscribers = new ArrayList<>();
+        for (int node = 0; node < fixture.nodes(); node++) {
+            subscribers.add(connect(node, "seq" + node, "hist.seq"));
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.seq", Integer.toString(i), Priority.NORMAL));
+        }
+        for (Client subscriber : subscribers) {
+            awaitUntil(() -> subscriber.messages().size() >= ids.size(), () -> subscriber.messages().size() + " of " + ids.size());
+            assertEquals(ids, ids(subscriber));
+            List<JsonObject> got = subscriber.messages();
+            for (int i = 1; i < got.size(); i++) {
+                assertEquals(offset(got.get(i - 1)) + 1, offset(got.get(i)), "consecutive offsets");
+                assertEquals(got.get(0).getString("epoch"), got.get(i).getString("epoch"));
+            }
+        }
+    }
+
+    private static long offset(JsonObject message) {
+        return message.getJsonNumber("offset").longValue();
+    }
+
+    private static JsonObject subscribed(Client client) {
+        return client.replies().stream().filter(r -> "subscribed".equals(r.getString("type"))).findFirst().orElse(null);
     }
 
     private static List<String> ids(Client client) {

@@ -5,9 +5,12 @@ import io.wscluster.affinity.UserAffinity;
 import io.wscluster.api.Priority;
 import io.wscluster.bus.LocalBus;
 import io.wscluster.channel.ChannelOptions;
+import io.wscluster.channel.ChannelRules;
+import io.wscluster.history.MemoryStreams;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.NoopMetricRegistry;
+import io.wscluster.protocol.ServerFrames;
 import io.wscluster.registry.NodeInfo;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -35,10 +38,17 @@ class HubDeliveryTest extends DeliveryContract {
     /** One node: a real hub behind the local bus; clients are fake sessions that record what is written to them. */
     static final class LocalFixture implements Fixture {
         private static final int QUEUE = 16;
-        private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), channel -> ChannelOptions.DEFAULTS,
-                HubSettings.forTests(QUEUE), WritePool.direct());
+        private static final ChannelRules CHANNELS = ChannelRules.of(
+                List.of("room.*", "hist.*{history=100}", "tiny.*{history=3}", "last.*{history=10;cache}"));
+        private final MemoryStreams streams = new MemoryStreams();
+        private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), LocalFixture::options,
+                streams, null, HubSettings.forTests(QUEUE), WritePool.direct());
         private final LocalBus bus = new LocalBus(hub);
         private final AtomicLong ids = new AtomicLong();
+
+        private static ChannelOptions options(String channel) {
+            return CHANNELS.find(channel).orElseThrow();
+        }
 
         @Override
         public int nodes() {
@@ -55,7 +65,8 @@ class HubDeliveryTest extends DeliveryContract {
         @Override
         public String publish(int node, String channel, String json, Priority priority) {
             Message message = Message.toChannel("m" + ids.incrementAndGet(), channel, json, Origin.REST, priority, null);
-            bus.publish(message);
+            ChannelOptions options = options(channel);
+            bus.publish(options.keepsHistory() ? streams.append(message, options) : message);
             return message.id();
         }
 
@@ -84,6 +95,7 @@ class HubDeliveryTest extends DeliveryContract {
         final class FakeSession implements FrameSink, Client {
             private final String id;
             private final List<JsonObject> messages = new ArrayList<>();
+            private final List<JsonObject> replies = new ArrayList<>();
             private final List<Runnable> waiting = new ArrayList<>();
             private Connection connection;
             private boolean stalled;
@@ -103,9 +115,7 @@ class HubDeliveryTest extends DeliveryContract {
                 Runnable write = () -> {
                     for (OutboundFrame frame : frames) {
                         JsonObject parsed = JSON.createReader(new StringReader(frame.text())).readObject();
-                        if ("message".equals(parsed.getString("type"))) {
-                            messages.add(parsed);
-                        }
+                        ("message".equals(parsed.getString("type")) ? messages : replies).add(parsed);
                     }
                     done.accept(null);
                 };
@@ -123,12 +133,27 @@ class HubDeliveryTest extends DeliveryContract {
 
             @Override
             public void subscribe(String channel) {
-                hub.subscribe(connection, channel);
+                subscribe(channel, null);
+            }
+
+            @Override
+            public void subscribe(String channel, String epoch, long offset) {
+                subscribe(channel, new Hub.Resume(epoch, offset));
+            }
+
+            private void subscribe(String channel, Hub.Resume resume) {
+                hub.subscribe(connection, channel, options(channel), resume,
+                        started -> ServerFrames.subscribed(channel, null, started.epoch(), started.offset(), started.recovered()));
             }
 
             @Override
             public synchronized List<JsonObject> messages() {
                 return List.copyOf(messages);
+            }
+
+            @Override
+            public synchronized List<JsonObject> replies() {
+                return List.copyOf(replies);
             }
 
             @Override

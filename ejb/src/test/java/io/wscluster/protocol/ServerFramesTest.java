@@ -2,10 +2,10 @@ package io.wscluster.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.Priority;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
-import io.wscluster.api.Priority;
-import io.wscluster.api.ErrorCode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -19,7 +19,7 @@ class ServerFramesTest {
 
     @Test
     void messageFrameEmbedsDataAsJson() {
-        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST, Priority.NORMAL, null);
+        Message message = new Message("n1-5", "news", null, "{\"a\":[1,\"x\"]}", 1234L, Origin.REST, Priority.NORMAL, null, null, 0);
         JsonObject frame = parse(ServerFrames.message(message));
         assertEquals("message", frame.getString("type"));
         assertEquals("news", frame.getString("channel"));
@@ -30,7 +30,7 @@ class ServerFramesTest {
 
     @Test
     void directMessageNamesItsUser() {
-        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB, Priority.HIGH, null)));
+        JsonObject frame = parse(ServerFrames.message(new Message("n1-6", null, "bob", "1", 5L, Origin.EJB, Priority.HIGH, null, null, 0)));
         assertEquals("bob", frame.getString("to"));
         assertEquals(false, frame.containsKey("channel"));
     }
@@ -52,5 +52,9 @@ class ServerFramesTest {
                 ServerFrames.subscribed("news", Json.createValue("s")));
         assertEquals("{\"type\":\"published\",\"id\":1,\"messageId\":\"n-1\"}",
                 ServerFrames.published("n-1", Json.createValue(1)));
+        assertEquals("{\"type\":\"published\",\"id\":1,\"messageId\":\"n-2\",\"epoch\":\"e\",\"offset\":7}",
+                ServerFrames.published("n-2", Json.createValue(1), "e", 7));
+        assertEquals("{\"type\":\"error\",\"code\":\"RATE_LIMITED\",\"message\":\"later\",\"ref\":3,\"retryAfterMs\":1500}",
+                ServerFrames.error(ErrorCode.RATE_LIMITED, "later", Json.createValue(3), 1500));
     }
 }

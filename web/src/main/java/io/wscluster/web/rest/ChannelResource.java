@@ -1,8 +1,15 @@
 package io.wscluster.web.rest;
 
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
 import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.channel.ChannelOptions;
+import io.wscluster.history.ChannelHistory;
+import io.wscluster.history.StreamSlice;
+import io.wscluster.presence.ChannelPresence;
 import io.wscluster.hub.Hub;
 import io.wscluster.protocol.JsonText;
+import io.wscluster.protocol.ServerFrames;
 import io.wscluster.registry.NodeRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -24,7 +31,7 @@ import java.io.InputStream;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code /api/channels}: which channels exist and are in use, and publishing to one. */
+/** {@code /api/channels}: which channels exist and are in use, publishing to one, its history and its presence. */
 @Path("channels")
 @RequestScoped
 public class ChannelResource {
@@ -40,6 +47,12 @@ public class ChannelResource {
 
     @Inject
     RestPublishing publishing;
+
+    @Inject
+    ChannelHistory history;
+
+    @Inject
+    ChannelPresence presence;
 
     /**
      * The cluster's channel names and patterns; the channels with subscribers on this node; and across the
@@ -69,5 +82,42 @@ public class ChannelResource {
     public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
             @QueryParam("key") String key, InputStream body) throws IOException {
         return publishing.toChannel(channel, priority, key, body);
+    }
+
+    /**
+     * A channel's history: the messages after {@code since} (the first {@code limit}), or without it the
+     * last {@code limit}; each as the socket's message frame, with where the stream stands. Given the
+     * {@code epoch} the position came from, says whether the messages continue it ({@code recovered}).
+     */
+    @GET
+    @Path("{channel}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String history(@PathParam("channel") String channel, @QueryParam("since") Long since,
+            @QueryParam("epoch") String epoch, @QueryParam("limit") Integer limit) {
+        ChannelOptions options = catalog.requireKnown(channel);
+        if (!options.keepsHistory()) {
+            throw new MessageRejectedException(ErrorCode.NOT_ENABLED, channel + " keeps no history");
+        }
+        int max = options.historySize();
+        if (limit != null && (limit < 1 || limit > max)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "limit must be 1 to " + max);
+        }
+        if (since != null && since < 0) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "since must be an offset, 0 or more");
+        }
+        int count = limit == null ? max : limit;
+        StreamSlice slice = since == null ? history.latest(channel, count) : history.since(channel, since, count);
+        Boolean recovered = since != null && epoch != null ? slice.continues(epoch, since) : null;
+        return ServerFrames.history(channel, slice.epoch(), slice.offset(), recovered,
+                slice.messages().stream().map(m -> m.toMessage(channel, slice.epoch())).toList());
+    }
+
+    /** Who is subscribed to a channel that tracks presence, across the cluster: as the socket's presence reply. */
+    @GET
+    @Path("{channel}/presence")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String presence(@PathParam("channel") String channel) {
+        ChannelPresence.Snapshot snapshot = presence.of(channel, catalog.requireKnown(channel));
+        return ServerFrames.presence(channel, null, snapshot.entries(), snapshot.users(), snapshot.complete());
     }
 }

@@ -24,7 +24,7 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
     public Response toResponse(MessageRejectedException e) {
         metrics.error(e.code());
         Status status = switch (e.code()) {
-            case UNKNOWN_CHANNEL -> Status.NOT_FOUND;
+            case UNKNOWN_CHANNEL, NOT_ENABLED -> Status.NOT_FOUND;
             case MESSAGE_TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE;
             case RATE_LIMITED -> Status.TOO_MANY_REQUESTS;
             case INTERNAL -> Status.INTERNAL_SERVER_ERROR;

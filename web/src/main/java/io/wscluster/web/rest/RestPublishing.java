@@ -9,13 +9,14 @@ import io.wscluster.protocol.JsonText;
 import io.wscluster.publish.MessagePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** What the REST publish resources share: a bounded body, the priority parameter, 202 with the message id. */
+/** What the REST publish resources share: a bounded body, the priority parameter, 202 with the message id (and position). */
 @ApplicationScoped
 public class RestPublishing {
 
@@ -34,8 +35,13 @@ public class RestPublishing {
         return accepted(publisher.sendToUser(user, data, Origin.REST, priority(priority)));
     }
 
+    /** 202 with the message id, and its position where the channel keeps history: it is held by two nodes by now. */
     private static Response accepted(Message message) {
-        return Response.accepted(JsonText.provider().createObjectBuilder().add("id", message.id()).build()).build();
+        JsonObjectBuilder body = JsonText.provider().createObjectBuilder().add("id", message.id());
+        if (message.positioned()) {
+            body.add("epoch", message.epoch()).add("offset", message.offset());
+        }
+        return Response.accepted(body.build()).build();
     }
 
     /** {@code ?priority=high} or {@code normal}. */

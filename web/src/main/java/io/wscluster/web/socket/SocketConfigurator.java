@@ -3,6 +3,7 @@ package io.wscluster.web.socket;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.hub.Hub;
 import io.wscluster.metrics.Metrics;
+import io.wscluster.presence.ChannelPresence;
 import io.wscluster.publish.MessagePublisher;
 import io.wscluster.registry.LocalNode;
 import jakarta.enterprise.inject.spi.CDI;
@@ -43,7 +44,7 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
         if (resolved == null) {
             CDI<Object> cdi = CDI.current();
             resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
-                    cdi.select(ChannelCatalog.class).get(), cdi.select(LocalNode.class).get(),
+                    cdi.select(ChannelCatalog.class).get(), cdi.select(ChannelPresence.class).get(), cdi.select(LocalNode.class).get(),
                     cdi.select(Metrics.class).get(), settings, new TyrusWriters());
             services = resolved; // a race only resolves the same client proxies twice
         }

@@ -4,11 +4,13 @@ import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelNames;
+import io.wscluster.channel.ChannelOptions;
 import io.wscluster.hub.Connection;
 import io.wscluster.hub.Hub;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.Metrics;
+import io.wscluster.presence.ChannelPresence;
 import io.wscluster.protocol.ClientRequest;
 import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.ProtocolException;
@@ -45,8 +47,8 @@ public class SocketEndpoint {
     static final int HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
-    record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, LocalNode node, Metrics metrics,
-                    SocketSettings settings, TyrusWriters writers) {
+    record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
+                    Metrics metrics, SocketSettings settings, TyrusWriters writers) {
     }
 
     private final Services services;
@@ -116,9 +118,13 @@ public class SocketEndpoint {
             return;
         }
         try {
-            connection.send(handle(request));
+            String reply = handle(request);
+            if (reply != null) {
+                connection.send(reply);
+            }
         } catch (MessageRejectedException e) {
-            sendError(e.code(), e.getMessage(), request.ref());
+            services.metrics().error(e.code());
+            connection.send(ServerFrames.error(e.code(), e.getMessage(), request.ref(), e.retryAfterMillis()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", e);
             sendError(ErrorCode.INTERNAL, "server error", request.ref());
@@ -162,23 +168,31 @@ public class SocketEndpoint {
         connection.send(ServerFrames.error(code, text, ref));
     }
 
+    /** The reply to the request; null when the hub queued it (a subscribe: the reply comes before what it replays). */
     private String handle(ClientRequest request) {
         return switch (request.type()) {
             case PING -> ServerFrames.pong(request.ref());
             case SUBSCRIBE -> {
-                services.channels().requireKnown(request.channel());
-                services.hub().subscribe(connection, request.channel());
-                yield ServerFrames.subscribed(request.channel(), request.ref());
+                ChannelOptions options = services.channels().requireKnown(request.channel());
+                Hub.Resume resume = request.since() == null ? null : new Hub.Resume(request.since().epoch(), request.since().offset());
+                services.hub().subscribe(connection, request.channel(), options, resume, started ->
+                        ServerFrames.subscribed(request.channel(), request.ref(), started.epoch(), started.offset(), started.recovered()));
+                yield null;
             }
             case UNSUBSCRIBE -> {
                 ChannelNames.requireValid(request.channel());
                 services.hub().unsubscribe(connection, request.channel());
                 yield ServerFrames.unsubscribed(request.channel(), request.ref());
             }
+            case PRESENCE -> {
+                ChannelPresence.Snapshot presence = services.presence().of(request.channel(),
+                        services.channels().requireKnown(request.channel()));
+                yield ServerFrames.presence(request.channel(), request.ref(), presence.entries(), presence.users(), presence.complete());
+            }
             case PUBLISH -> {
                 Message message = services.publisher().publish(request.channel(), request.data(), Origin.SOCKET,
                         request.priority(), request.key());
-                yield ServerFrames.published(message.id(), request.ref());
+                yield ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset());
             }
         };
     }

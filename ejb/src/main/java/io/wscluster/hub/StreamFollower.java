@@ -1,0 +1,93 @@
+package io.wscluster.hub;
+
+import io.wscluster.history.StreamReader;
+import io.wscluster.history.StreamSlice;
+import io.wscluster.message.Message;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Follows the streams of the channels that keep history and have subscribers on this node: one
+ * {@link StreamGate} each, so their messages reach the hub's fan-out in stream order, each once, gaps
+ * filled from the stream when the bus leaves them open.
+ */
+final class StreamFollower {
+
+    private static final Logger LOG = Logger.getLogger(StreamFollower.class.getName());
+
+    private final StreamReader streams;
+    private final long gapNanos;
+    private final Map<String, StreamGate> gates = new ConcurrentHashMap<>();
+
+    StreamFollower(StreamReader streams, long gapMillis) {
+        this.streams = streams;
+        this.gapNanos = gapMillis * 1_000_000;
+    }
+
+    /** Starts following a channel (its first local subscriber), from where its stream stands now. */
+    StreamGate follow(String channel) {
+        return gates.computeIfAbsent(channel, c -> new StreamGate(c, streams.latest(c, 0)));
+    }
+
+    /** Stops following a channel that has no local subscriber left. */
+    void unfollow(String channel) {
+        gates.remove(channel);
+    }
+
+    /** A positioned message from the bus: released to {@code fanOut} in stream order (under the gate's lock). */
+    void deliver(Message message, Consumer<Message> fanOut) {
+        StreamGate gate = gates.get(message.channel());
+        if (gate == null) {
+            return; // nobody here follows the channel
+        }
+        synchronized (gate) {
+            gate.accept(message, System.nanoTime()).forEach(fanOut);
+        }
+    }
+
+    /** Fills gaps that stayed open too long from the streams. */
+    void fillOldGaps(Consumer<Message> fanOut) {
+        long now = System.nanoTime();
+        gates.forEach((channel, gate) -> {
+            if (gate.gapOlderThan(gapNanos, now)) {
+                catchUp(channel, gate, fanOut);
+            }
+        });
+    }
+
+    /**
+     * Reads every followed stream past what this node released: after a node left, the messages it
+     * acknowledged but never broadcast are there, and nowhere else.
+     */
+    void catchUpAll(Consumer<Message> fanOut) {
+        gates.forEach((channel, gate) -> catchUp(channel, gate, fanOut));
+    }
+
+    private void catchUp(String channel, StreamGate gate, Consumer<Message> fanOut) {
+        try {
+            synchronized (gate) {
+                StreamSlice slice = streams.since(channel, gate.released(), Integer.MAX_VALUE);
+                gate.fill(slice).forEach(fanOut);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not read the stream of " + channel + " to fill a gap; next round retries", e);
+        }
+    }
+
+    /** The read a resuming subscriber replays from: after its position, or the latest message (cache mode). */
+    StreamSlice read(String channel, Long since, int limit) {
+        return since == null ? streams.latest(channel, 1) : streams.since(channel, since, limit);
+    }
+
+    int followed() {
+        return gates.size();
+    }
+
+    List<String> channels() {
+        return List.copyOf(gates.keySet());
+    }
+}

@@ -1,0 +1,102 @@
+package io.wscluster.hub;
+
+import io.wscluster.history.StoredMessage;
+import io.wscluster.history.StreamSlice;
+import io.wscluster.message.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Puts one channel's positioned messages back into stream order on this node. Messages of one channel
+ * come from several publishing nodes over separate paths, so one may overtake another: an early one
+ * waits for the gap before it to fill, from the bus or, when the gap stays open or a node leaves, from
+ * the stream itself (which holds every acknowledged message). Whatever it releases, it releases in
+ * offset order, each offset once.
+ */
+final class StreamGate {
+
+    private final String channel;
+    private String epoch;
+    private long next;
+    private final TreeMap<Long, Message> held = new TreeMap<>();
+    private long gapSinceNanos;
+
+    /** @param head where the stream stood when this node started following it (null epoch: nothing yet) */
+    StreamGate(String channel, StreamSlice head) {
+        this.channel = channel;
+        this.epoch = head.epoch();
+        this.next = head.offset() + 1;
+    }
+
+    /** Takes a message from the bus; returns the messages now due, in order. */
+    synchronized List<Message> accept(Message message, long nowNanos) {
+        List<Message> due = new ArrayList<>(1);
+        if (!message.epoch().equals(epoch)) {
+            // A stream that started (or started again, its history expired or lost) begins at offset 1:
+            // whatever arrives first, earlier positions of the new epoch are still to come.
+            held.values().forEach(due::add);
+            held.clear();
+            epoch = message.epoch();
+            next = 1;
+        }
+        if (message.offset() < next || held.containsKey(message.offset())) {
+            return due; // released already
+        }
+        if (message.offset() > next) {
+            if (held.isEmpty()) {
+                gapSinceNanos = nowNanos;
+            }
+            held.put(message.offset(), message);
+            return due;
+        }
+        due.add(message);
+        next++;
+        releaseConsecutive(due);
+        return due;
+    }
+
+    /** Whether a gap has been open for at least {@code timeoutNanos}. */
+    synchronized boolean gapOlderThan(long timeoutNanos, long nowNanos) {
+        return !held.isEmpty() && nowNanos - gapSinceNanos >= timeoutNanos;
+    }
+
+    /** The epoch of the stream the gate follows; null while the stream does not exist. */
+    synchronized String epoch() {
+        return epoch;
+    }
+
+    /** The offset the gate has released up to: a stream read after it has what this node is missing. */
+    synchronized long released() {
+        return next - 1;
+    }
+
+    /**
+     * Takes what the stream holds after {@link #released()} and releases everything held and read, in
+     * order: offsets the stream no longer holds are gone from the window and cannot be waited for.
+     */
+    synchronized List<Message> fill(StreamSlice slice) {
+        List<Message> due = new ArrayList<>();
+        if (slice.epoch() != null && slice.epoch().equals(epoch)) {
+            for (StoredMessage stored : slice.messages()) {
+                if (stored.offset() >= next) {
+                    held.putIfAbsent(stored.offset(), stored.toMessage(channel, epoch));
+                }
+            }
+        }
+        for (Message message : held.values()) {
+            due.add(message);
+            next = message.offset() + 1;
+        }
+        held.clear();
+        return due;
+    }
+
+    private void releaseConsecutive(List<Message> due) {
+        Message following;
+        while ((following = held.remove(next)) != null) {
+            due.add(following);
+            next++;
+        }
+    }
+}

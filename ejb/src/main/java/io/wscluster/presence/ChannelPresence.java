@@ -1,0 +1,261 @@
+package io.wscluster.presence;
+
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.channel.ChannelOptions;
+import io.wscluster.cluster.ClusterCaches;
+import io.wscluster.cluster.MembershipChange;
+import io.wscluster.registry.LocalNode;
+import io.wscluster.schedule.Schedulers;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
+
+/**
+ * Who is subscribed to the channels that track presence, across the cluster: the replicated {@code
+ * presence} cache ("channel connection" -> {@link PresenceEntry}), mirrored on every node by channel, so
+ * reads are local. Joins and leaves are written in batches every {@value #BATCH_MILLIS} ms. The entries of
+ * a node that leaves the view (a crash is seen in about half a second) are dropped from every node's
+ * mirror at once, and from the cache by the coordinator.
+ */
+@ApplicationScoped
+public class ChannelPresence {
+
+    private static final Logger LOG = Logger.getLogger(ChannelPresence.class.getName());
+    static final String CACHE = "presence";
+    static final long BATCH_MILLIS = 20;
+    /** Marks a pending leave. */
+    private static final PresenceEntry GONE = new PresenceEntry("", "", "", -1);
+
+    /** A connection joined or left a channel's presence, here or on another node. */
+    public interface ChangeListener {
+        void changed(String channel, PresenceEntry entry, boolean joined);
+    }
+
+    /** A channel's presence as read on this node. */
+    public record Snapshot(List<PresenceEntry> entries, boolean complete) {
+        public long users() {
+            return entries.stream().map(PresenceEntry::user).distinct().count();
+        }
+    }
+
+    @Inject
+    ClusterCaches caches;
+
+    @Inject
+    LocalNode node;
+
+    @Inject
+    Schedulers schedulers;
+
+    @Inject
+    Config config;
+
+    private PresenceSettings settings;
+    private final Map<String, Map<String, PresenceEntry>> byChannel = new ConcurrentHashMap<>();
+    private final Map<String, PresenceEntry> pending = new ConcurrentHashMap<>();
+    /** This node's own entries: written again after a merge, in case the other side dropped them meanwhile. */
+    private final Map<String, PresenceEntry> own = new ConcurrentHashMap<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Cache<String, PresenceEntry> mirrored;
+
+    @PostConstruct
+    void init() {
+        settings = PresenceSettings.from(config);
+    }
+
+    /** Calls {@code listener} for every join and leave the mirror sees. */
+    public void onChange(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /** A connection of {@code user} subscribed to a channel that tracks presence. */
+    public void joined(String channel, String connection, String user) {
+        mirror();
+        if (entries(channel).size() >= settings.maxPerChannel()) {
+            return; // bounded: listed as incomplete
+        }
+        String key = key(channel, connection);
+        PresenceEntry entry = new PresenceEntry(user, connection, node.id(), System.currentTimeMillis());
+        own.put(key, entry);
+        pending.put(key, entry);
+        flushSoon();
+    }
+
+    /** The connection unsubscribed or closed. */
+    public void left(String channel, String connection) {
+        String key = key(channel, connection);
+        own.remove(key);
+        pending.put(key, GONE);
+        flushSoon();
+    }
+
+    /**
+     * A channel's presence.
+     *
+     * @throws MessageRejectedException with NOT_ENABLED when the channel does not track presence
+     */
+    public Snapshot of(String channel, ChannelOptions options) {
+        if (!options.presence()) {
+            throw new MessageRejectedException(ErrorCode.NOT_ENABLED, channel + " does not track presence");
+        }
+        mirror();
+        List<PresenceEntry> entries = new ArrayList<>(entries(channel).values());
+        entries.sort((a, b) -> Long.compare(a.since(), b.since()));
+        return new Snapshot(entries, entries.size() < settings.maxPerChannel());
+    }
+
+    /** Entries across all channels on this node's mirror. */
+    public int size() {
+        return byChannel.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /**
+     * Drops the entries of nodes that left (or did not survive a partition) everywhere at once. After a
+     * merge, writes this node's own entries again: a side that had lost sight of it dropped them.
+     */
+    void onMembershipChange(@Observes MembershipChange change) {
+        if (mirrored == null) {
+            return;
+        }
+        if (change.merged() && !own.isEmpty()) {
+            own.forEach(pending::putIfAbsent);
+            flushSoon();
+        }
+        List<String> gone = new ArrayList<>(change.left());
+        List<String> keys = new ArrayList<>();
+        byChannel.forEach((channel, entries) -> entries.values().stream()
+                .filter(e -> gone.contains(e.node()) || change.merged() && !change.members().contains(e.node()))
+                .forEach(e -> keys.add(key(channel, e.connection()))));
+        for (String key : keys) {
+            dropFromMirror(key);
+        }
+        if (change.coordinator() && !keys.isEmpty()) {
+            Cache<String, PresenceEntry> cache = mirrored;
+            keys.forEach(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key));
+            LOG.info(() -> "Removed " + keys.size() + " presence entries of nodes that left: " + change.left());
+        }
+    }
+
+    private Map<String, PresenceEntry> entries(String channel) {
+        return byChannel.getOrDefault(channel, Map.of());
+    }
+
+    private void flushSoon() {
+        if (flushScheduled.compareAndSet(false, true)) {
+            schedulers.shared().schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One thread at a time: a connection's join and leave are never reordered. */
+    private synchronized void flush() {
+        flushScheduled.set(false);
+        if (!caches.isRunning()) {
+            pending.clear();
+            return;
+        }
+        Map<String, PresenceEntry> joins = new HashMap<>();
+        List<String> leaves = new ArrayList<>();
+        for (String key : List.copyOf(pending.keySet())) {
+            PresenceEntry entry = pending.remove(key);
+            if (entry == GONE) {
+                leaves.add(key);
+            } else if (entry != null) {
+                joins.put(key, entry);
+            }
+        }
+        try {
+            Cache<String, PresenceEntry> cache = caches.cache(CACHE);
+            if (!joins.isEmpty()) {
+                cache.putAllAsync(joins);
+            }
+            leaves.forEach(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not write presence (shutting down?)", e);
+        }
+    }
+
+    /** Starts mirroring the cache (again, after the cache manager was restarted). */
+    private void mirror() {
+        Cache<String, PresenceEntry> cache = caches.cache(CACHE);
+        if (mirrored == cache) {
+            return;
+        }
+        synchronized (this) {
+            if (mirrored != cache) {
+                cache.addListener(new Mirror());
+                byChannel.clear();
+                cache.forEach(this::addToMirror);
+                mirrored = cache;
+            }
+        }
+    }
+
+    private void addToMirror(String key, PresenceEntry entry) {
+        String channel = channelOf(key);
+        if (byChannel.computeIfAbsent(channel, c -> new ConcurrentHashMap<>()).put(entry.connection(), entry) == null) {
+            listeners.forEach(l -> l.changed(channel, entry, true));
+        }
+    }
+
+    private void dropFromMirror(String key) {
+        String channel = channelOf(key);
+        PresenceEntry[] removed = {null};
+        byChannel.computeIfPresent(channel, (c, entries) -> {
+            removed[0] = entries.remove(key.substring(channel.length() + 1));
+            return entries.isEmpty() ? null : entries;
+        });
+        if (removed[0] != null) {
+            listeners.forEach(l -> l.changed(channel, removed[0], false));
+        }
+    }
+
+    // A space never occurs in a channel name.
+    private static String key(String channel, String connection) {
+        return channel + ' ' + connection;
+    }
+
+    private static String channelOf(String key) {
+        return key.substring(0, key.indexOf(' '));
+    }
+
+    /** Keeps the mirror current and tells the listeners; synchronous, so a read after a local write sees it. */
+    @Listener(sync = true)
+    public class Mirror {
+
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void written(CacheEntryEvent<String, PresenceEntry> event) {
+            if (!event.isPre() && event.getValue() != null) {
+                addToMirror(event.getKey(), event.getValue());
+            }
+        }
+
+        @CacheEntryRemoved
+        public void removed(CacheEntryEvent<String, PresenceEntry> event) {
+            if (!event.isPre()) {
+                dropFromMirror(event.getKey());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.wscluster.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wscluster.api.Priority;
+import io.wscluster.history.StoredMessage;
+import io.wscluster.history.StreamSlice;
+import io.wscluster.message.Message;
+import io.wscluster.message.Origin;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StreamGateTest {
+
+    private static Message at(String epoch, long offset) {
+        return new Message("m" + offset, "room.x", null, "1", 0, Origin.REST, Priority.NORMAL, null, epoch, offset);
+    }
+
+    private static List<Long> offsets(List<Message> messages) {
+        return messages.stream().map(Message::offset).toList();
+    }
+
+    private static StreamSlice head(String epoch, long offset) {
+        return new StreamSlice(epoch, offset, 1, List.of());
+    }
+
+    @Test
+    void releasesInStreamOrderWhateverTheArrivalOrder() {
+        StreamGate gate = new StreamGate("room.x", head("e", 4));
+        assertEquals(List.of(), offsets(gate.accept(at("e", 6), 0)), "6 waits for 5");
+        assertEquals(List.of(), offsets(gate.accept(at("e", 7), 0)));
+        assertEquals(List.of(5L, 6L, 7L), offsets(gate.accept(at("e", 5), 0)));
+        assertEquals(List.of(), offsets(gate.accept(at("e", 6), 0)), "once");
+        assertEquals(7, gate.released());
+    }
+
+    @Test
+    void aGapThatStaysOpenIsFilledFromTheStream() {
+        StreamGate gate = new StreamGate("room.x", head("e", 0));
+        gate.accept(at("e", 1), 0);
+        gate.accept(at("e", 4), 100);
+        assertFalse(gate.gapOlderThan(500, 400));
+        assertTrue(gate.gapOlderThan(500, 600));
+        StreamSlice read = new StreamSlice("e", 4, 1, List.of(stored(2), stored(3), stored(4)));
+        assertEquals(List.of(2L, 3L, 4L), offsets(gate.fill(read)));
+        assertEquals(List.of(5L), offsets(gate.accept(at("e", 5), 700)));
+    }
+
+    @Test
+    void aMessageOnlyTheStreamHasIsReleasedWhenCaughtUp() {
+        // A node acknowledged offset 3 and died before its bus carried it: the stream has it.
+        StreamGate gate = new StreamGate("room.x", head("e", 2));
+        assertEquals(List.of(3L), offsets(gate.fill(new StreamSlice("e", 3, 1, List.of(stored(1), stored(2), stored(3))))));
+        assertEquals(3, gate.released());
+    }
+
+    @Test
+    void aNewEpochStartsAtOffsetOneWhicheverArrivesFirst() {
+        StreamGate gate = new StreamGate("room.x", head("old", 40));
+        assertEquals(List.of(), offsets(gate.accept(at("new", 2), 0)));
+        assertEquals(List.of(1L, 2L), offsets(gate.accept(at("new", 1), 0)));
+        StreamGate fresh = new StreamGate("room.x", StreamSlice.NONE);
+        assertEquals(List.of(), offsets(fresh.accept(at("e", 2), 0)), "a stream born after the gate starts at 1 too");
+        assertEquals(List.of(1L, 2L), offsets(fresh.accept(at("e", 1), 0)));
+    }
+
+    private static StoredMessage stored(long offset) {
+        return new StoredMessage("m" + offset, "1", 0, 0, 0, null, offset);
+    }
+}
