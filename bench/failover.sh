@@ -9,7 +9,8 @@
 # publisher on node-1 would itself be down for the gap, and the subscribers' loss would not show).
 # The load is the latency scenario's (10,000 deliveries/s), which this machine carries; a failover on an
 # overloaded cluster measures the overload instead (3,000 x 20 msgs/s here: p50 latency 22 s, health
-# checks failing, HAProxy answering 503). Reports: bench/results/failover-*.
+# checks failing, HAProxy answering 503). BENCH_HISTORY=N gives the channel a history of N messages:
+# clients resubscribe from their position and lose nothing (see lib.sh). Reports: bench/results/failover-*.
 source "$(dirname "$0")/lib.sh"
 which=${1:-both}
 subscribers=${2:-1000}
@@ -24,7 +25,7 @@ for kind in crash drain; do
     cluster_up 3
     dir="$results/failover-$kind-$stamp"
     dirs+=("$dir")
-    loadtest "$dir" "failover ($kind), $subscribers subscribers" --connections="$subscribers" --ramp=500 \
+    loadtest "$dir" "failover ($kind), $subscribers subscribers$channel_note" --connections="$subscribers" --ramp=500 \
         --channels=hot --rate="$rate" --publish-via=rest --warmup=5s --duration=30s --kill=node-1@10s --kill-signal=$signal
     cluster_down "$dir"
 done

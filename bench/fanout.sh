@@ -7,7 +7,8 @@
 #
 # Each step: a fresh set of connections, BENCH_WARMUP (5s) of publishing, then BENCH_DURATION (20s)
 # measured. BENCH_DIRECT=1 connects to the three nodes directly instead of through HAProxy;
-# BENCH_PROCESSES (default: as the tool decides) spreads the clients over that many processes.
+# BENCH_PROCESSES (default: as the tool decides) spreads the clients over that many processes;
+# BENCH_HISTORY=N gives the channel a history of N messages, BENCH_PRESENCE=1 presence (see lib.sh).
 # Reports: bench/results/fanout-*.
 source "$(dirname "$0")/lib.sh"
 subscribers=${1:-2000}
@@ -28,7 +29,7 @@ for rate in ${rates//,/ }; do
     dir="$results/fanout-$stamp/rate-$rate"
     dirs+=("$dir")
     status=0
-    loadtest "$dir" "fan-out $rate msgs/s x $subscribers" --targets="$targets" --connections="$subscribers" --ramp=500 \
+    loadtest "$dir" "fan-out $rate msgs/s x $subscribers$channel_note" --targets="$targets" --connections="$subscribers" --ramp=500 \
         "${processes[@]}" --node-cpu \
         --channels=hot --rate="$rate" --warmup="${BENCH_WARMUP:-5s}" --duration="${BENCH_DURATION:-20s}" \
         --slo-p99-ms="$slo" || status=$?

@@ -4,7 +4,8 @@
 #
 #   bench/latency.sh [subscribers] [rate] [duration]       default 1000 10 60s
 #
-# BENCH_DIRECT=1 connects to the three nodes directly instead of through HAProxy (its share of the latency).
+# BENCH_DIRECT=1 connects to the three nodes directly instead of through HAProxy (its share of the latency);
+# BENCH_HISTORY=N gives the channel a history of N messages, BENCH_PRESENCE=1 presence (see lib.sh).
 source "$(dirname "$0")/lib.sh"
 subscribers=${1:-1000}
 rate=${2:-10}
@@ -19,7 +20,7 @@ if [ "${BENCH_DIRECT:-0}" = 1 ]; then
     via="direct to the nodes"
 fi
 dir="$results/latency-$stamp"
-loadtest "$dir" "latency, $subscribers subscribers x $rate msgs/s, $via" --targets="$targets" --connections="$subscribers" --ramp=500 \
+loadtest "$dir" "latency, $subscribers subscribers x $rate msgs/s, $via$channel_note" --targets="$targets" --connections="$subscribers" --ramp=500 \
     --channels=hot --rate="$rate" --warmup=10s --duration="$duration" --node-cpu
 cluster_down "$dir"
 echo

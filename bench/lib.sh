@@ -8,6 +8,20 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results
 machine="$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -n 1)"
 
+# BENCH_HISTORY=N: the bench's channels (room.bench.*) keep their last N messages in the cluster, so every
+# publish is stored on two nodes before it is acknowledged and clients resubscribe from their position.
+# BENCH_PRESENCE=1: the bench's channels track presence (every subscription is a replicated entry).
+channel_options=()
+[ -n "${BENCH_HISTORY:-}" ] && channel_options+=("history=$BENCH_HISTORY")
+[ "${BENCH_PRESENCE:-0}" = 1 ] && channel_options+=("presence")
+channel_note=""
+if [ ${#channel_options[@]} -gt 0 ]; then
+    joined=$(IFS=';'; echo "${channel_options[*]}")
+    export WSCLUSTER_JAVA_OPTS="${WSCLUSTER_JAVA_OPTS:-} -Dwscluster.channels=room.bench.*{$joined},news,alerts,chat.*,room.*"
+    channel_note=", channels {$joined}"
+    stamp="$stamp-${joined//[=;]/-}"
+fi
+
 # Builds the WAR, the Payara layout and the tool once, when any of them is missing.
 build_if_needed() {
     if [ ! -f "$jar" ] || [ ! -f payara/target/wscluster.war ] || [ ! -f payara/target/payara-micro.jar ]; then

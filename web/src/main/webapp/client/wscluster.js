@@ -12,7 +12,12 @@
 //   const id = await client.publish('news', { text: 'hi' });
 //
 // It detects dead connections with ping/pong, reconnects with exponential backoff and jitter (trying the
-// next URL each time), and resubscribes to every channel after a reconnect. See PROTOCOL.md for the frames.
+// next URL each time), and resubscribes to every channel after a reconnect. On channels that keep history
+// it resubscribes from the position of the last message it got: what it missed arrives first, once each,
+// in order. When the server cannot replay it all (beyond the channel's history, or its stream started
+// again) it emits 'unrecovered' with the channel: reload that state from the application.
+//   client.on('unrecovered', (channel) => reloadFromServer(channel));
+// See PROTOCOL.md for the frames.
 
 const DEFAULTS = {
     heartbeatMs: 25_000,      // ping this often; the server closes connections silent for 120 s
@@ -43,6 +48,7 @@ export class WsclusterClient {
         }
         this.listeners = new Map();
         this.channels = new Set();       // what to resubscribe after a reconnect
+        this.positions = new Map();      // channel -> { epoch, offset }: where this client stands in its stream
         this.pending = new Map();        // request id -> { resolve, reject, timer }
         this.nextId = 1;
         this.urlIndex = 0;
@@ -52,8 +58,9 @@ export class WsclusterClient {
     }
 
     /**
-     * @param {'message'|'state'|'error'|'reconnect'|'ready'} event 'ready' fires each time the connection is
-     *   open and every remembered channel's subscription has been answered (after connect and every reconnect).
+     * @param {'message'|'state'|'error'|'reconnect'|'ready'|'unrecovered'|'join'|'leave'} event 'ready' fires each time the
+     *   connection is open and every remembered channel's subscription has been answered (after connect and
+     *   every reconnect); 'unrecovered' with a channel whose missed messages could not all be replayed.
      */
     on(event, listener) {
         if (!this.listeners.has(event)) this.listeners.set(event, new Set());
@@ -70,7 +77,7 @@ export class WsclusterClient {
     /** Resolves once the server confirmed; rejects with the server's error ({code, message}). */
     subscribe(channel) {
         this.channels.add(channel);
-        return this.#request({ type: 'subscribe', channel }).catch((e) => {
+        return this.#subscribe(channel).catch((e) => {
             this.channels.delete(channel);
             throw e;
         });
@@ -78,6 +85,7 @@ export class WsclusterClient {
 
     unsubscribe(channel) {
         this.channels.delete(channel);
+        this.positions.delete(channel);
         return this.#request({ type: 'unsubscribe', channel });
     }
 
@@ -86,6 +94,11 @@ export class WsclusterClient {
         const frame = { type: 'publish', channel, data };
         if (options.priority) frame.priority = options.priority;
         return (await this.#request(frame)).messageId;
+    }
+
+    /** Resolves with who is subscribed to a channel that tracks presence: { count, users, complete, members }. */
+    presence(channel) {
+        return this.#request({ type: 'presence', channel });
     }
 
     close() {
@@ -123,7 +136,7 @@ export class WsclusterClient {
             this.#startHeartbeat();
             // Resubscribe everything; a failure here is reported, not fatal. 'ready' follows once all are answered.
             const resubscribed = [...this.channels].map((channel) =>
-                this.#request({ type: 'subscribe', channel }).catch((e) => this.#emit('error', e)));
+                this.#subscribe(channel).catch((e) => this.#emit('error', e)));
             Promise.all(resubscribed).then(() => { if (this.socket === socket) this.#emit('ready', [...this.channels]); });
         };
         socket.onmessage = (event) => this.#onFrame(event.data);
@@ -131,11 +144,34 @@ export class WsclusterClient {
         socket.onerror = () => { /* a close event follows */ };
     }
 
+    /** Subscribes from the last position, where the channel keeps history. */
+    #subscribe(channel) {
+        const since = this.positions.get(channel);
+        const frame = since ? { type: 'subscribe', channel, since } : { type: 'subscribe', channel };
+        // The reply is handled (a microtask) before the next frame's event: replayed messages come after it.
+        return this.#request(frame).then((reply) => {
+            const recovered = reply.recovered !== false;
+            if (reply.epoch !== undefined && this.channels.has(channel) && (!since || !recovered)) {
+                // Where live messages start; a recovered resume is moved on by the replayed messages instead.
+                this.positions.set(channel, { epoch: reply.epoch, offset: reply.offset });
+            }
+            if (!recovered) this.#emit('unrecovered', channel);
+            return reply;
+        });
+    }
+
     #onFrame(text) {
         let frame;
         try { frame = JSON.parse(text); } catch { return; }
         if (frame.type === 'message') {
+            if (frame.epoch !== undefined && this.channels.has(frame.channel)) {
+                this.positions.set(frame.channel, { epoch: frame.epoch, offset: frame.offset });
+            }
             this.#emit('message', frame);
+            return;
+        }
+        if (frame.type === 'join' || frame.type === 'leave') {
+            this.#emit(frame.type, frame); // { channel, member: { user, connection, node, since } }
             return;
         }
         const id = frame.type === 'error' ? frame.ref : frame.id;

@@ -7,6 +7,8 @@ package io.wscluster.client;
  * @param to the user it was addressed to, or null for a channel message
  * @param data the payload as JSON text
  * @param ts publish time, epoch milliseconds on the origin node
+ * @param epoch the channel stream's epoch, on channels that keep history; else null
+ * @param offset the message's position in that stream (0 without history)
  */
-public record ClientMessage(String channel, String to, String id, String data, long ts) {
+public record ClientMessage(String channel, String to, String id, String data, long ts, String epoch, long offset) {
 }

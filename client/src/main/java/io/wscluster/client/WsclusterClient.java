@@ -32,8 +32,12 @@ import java.util.logging.Logger;
 /**
  * A wscluster client for JVM applications, on the JDK's WebSocket client. It detects dead connections
  * with ping/pong, reconnects with exponential backoff and jitter (trying the next URL each time), and
- * resubscribes to its channels after a reconnect. All state changes run on one thread of its own, so
- * callbacks never race each other; keep them short.
+ * resubscribes to its channels after a reconnect. On channels that keep history it remembers the position
+ * of the last message it got and resubscribes from there: what was published while it was away arrives
+ * first, each message once, in order; when the server cannot replay it all (the gap exceeded the channel's
+ * history, or the stream started again) the {@code onUnrecovered} listener hears of the channel, and the
+ * application reloads its state. All state changes run on one thread of its own, so callbacks never race
+ * each other; keep them short.
  *
  * <pre>
  * WsclusterClient client = WsclusterClient.builder().urls(List.of(URI.create("ws://127.0.0.1:8080/ws")))
@@ -61,6 +65,7 @@ public final class WsclusterClient implements AutoCloseable {
     private final Duration maxBackoff;
     private final Consumer<ClientMessage> onMessage;
     private final Consumer<ClientState> onState;
+    private final Consumer<String> onUnrecovered;
     private final Runnable onReady;
     private final HttpClient http;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,6 +76,8 @@ public final class WsclusterClient implements AutoCloseable {
 
     // Owned by the loop thread.
     private final Set<String> channels = new LinkedHashSet<>();
+    /** Per channel that keeps history: where this client stands in its stream. */
+    private final Map<String, Position> positions = new HashMap<>();
     private final Map<Long, Pending> pending = new HashMap<>();
     /** Subscriptions asked for while disconnected: completed by the resubscription on (re)connect. */
     private final Map<String, CompletableFuture<Void>> awaitingOpen = new HashMap<>();
@@ -85,6 +92,9 @@ public final class WsclusterClient implements AutoCloseable {
     private record Pending(CompletableFuture<JsonObject> reply, ScheduledFuture<?> timeout) {
     }
 
+    private record Position(String epoch, long offset) {
+    }
+
     private WsclusterClient(Builder b) {
         this.urls = List.copyOf(b.urls);
         this.user = b.user;
@@ -95,6 +105,7 @@ public final class WsclusterClient implements AutoCloseable {
         this.maxBackoff = b.maxBackoff;
         this.onMessage = b.onMessage;
         this.onState = b.onState;
+        this.onUnrecovered = b.onUnrecovered;
         this.onReady = b.onReady;
         this.http = b.http != null ? b.http : HttpClient.newHttpClient();
     }
@@ -123,18 +134,18 @@ public final class WsclusterClient implements AutoCloseable {
             if (socket == null) {
                 return awaitingOpen.computeIfAbsent(channel, c -> new CompletableFuture<>());
             }
-            return request(JSON.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
-                    .whenComplete((ok, failure) -> {
-                        if (failure != null) {
-                            loop.execute(() -> channels.remove(channel));
-                        }
-                    }).thenApply(reply -> (Void) null);
+            return subscribeRequest(channel).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    loop.execute(() -> channels.remove(channel));
+                }
+            }).thenApply(reply -> (Void) null);
         });
     }
 
     public CompletableFuture<Void> unsubscribe(String channel) {
         return onLoop(() -> {
             channels.remove(channel);
+            positions.remove(channel);
             return request(JSON.createObjectBuilder().add("type", "unsubscribe").add("channel", channel), requestTimeout)
                     .thenApply(reply -> (Void) null);
         });
@@ -200,7 +211,7 @@ public final class WsclusterClient implements AutoCloseable {
         List<CompletableFuture<?>> resubscribed = new ArrayList<>();
         for (String channel : channels) {
             CompletableFuture<Void> caller = awaitingOpen.remove(channel);
-            resubscribed.add(request(JSON.createObjectBuilder().add("type", "subscribe").add("channel", channel), requestTimeout)
+            resubscribed.add(subscribeRequest(channel)
                     .whenComplete((reply, failure) -> {
                         if (failure != null) {
                             LOG.log(Level.WARNING, "Subscribing to " + channel + " failed", failure);
@@ -256,6 +267,27 @@ public final class WsclusterClient implements AutoCloseable {
         loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Subscribes, from the last position where the channel keeps history; the reply moves the position. */
+    private CompletableFuture<JsonObject> subscribeRequest(String channel) {
+        JsonObjectBuilder frame = JSON.createObjectBuilder().add("type", "subscribe").add("channel", channel);
+        Position since = positions.get(channel);
+        if (since != null) {
+            frame.add("since", JSON.createObjectBuilder().add("epoch", since.epoch()).add("offset", since.offset()));
+        }
+        // Runs on the loop thread as the reply is handled, before the frames that follow it.
+        return request(frame, requestTimeout).thenApply(reply -> {
+            boolean recovered = reply.getBoolean("recovered", true);
+            if (reply.containsKey("epoch") && channels.contains(channel) && (since == null || !recovered)) {
+                // Where live messages start; a recovered resume is moved on by the replayed messages instead.
+                positions.put(channel, new Position(reply.getString("epoch"), reply.getJsonNumber("offset").longValue()));
+            }
+            if (!recovered) {
+                onUnrecovered.accept(channel);
+            }
+            return reply;
+        });
+    }
+
     private CompletableFuture<JsonObject> request(JsonObjectBuilder frame, Duration timeout) {
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         if (socket == null) {
@@ -282,8 +314,14 @@ public final class WsclusterClient implements AutoCloseable {
         }
         String type = frame.getString("type", "");
         if (type.equals("message")) {
-            onMessage.accept(new ClientMessage(frame.getString("channel", null), frame.getString("to", null),
-                    frame.getString("id", null), frame.get("data").toString(), frame.getJsonNumber("ts").longValue()));
+            String channel = frame.getString("channel", null);
+            String epoch = frame.getString("epoch", null);
+            long offset = epoch == null ? 0 : frame.getJsonNumber("offset").longValue();
+            if (epoch != null && channels.contains(channel)) {
+                positions.put(channel, new Position(epoch, offset));
+            }
+            onMessage.accept(new ClientMessage(channel, frame.getString("to", null), frame.getString("id", null),
+                    frame.get("data").toString(), frame.getJsonNumber("ts").longValue(), epoch, offset));
             return;
         }
         JsonValue ref = frame.get(type.equals("error") ? "ref" : "id");
@@ -373,6 +411,7 @@ public final class WsclusterClient implements AutoCloseable {
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Consumer<ClientMessage> onMessage = m -> { };
         private Consumer<ClientState> onState = s -> { };
+        private Consumer<String> onUnrecovered = c -> { };
         private Runnable onReady = () -> { };
         private HttpClient http;
 
@@ -411,6 +450,15 @@ public final class WsclusterClient implements AutoCloseable {
 
         public Builder onState(Consumer<ClientState> listener) {
             this.onState = listener;
+            return this;
+        }
+
+        /**
+         * Called with a channel whose resubscription could not replay everything missed (beyond the
+         * channel's history, or its stream started again): reload that channel's state from the application.
+         */
+        public Builder onUnrecovered(Consumer<String> listener) {
+            this.onUnrecovered = listener;
             return this;
         }
 

@@ -8,17 +8,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 
 /**
  * Many wscluster Java clients on one shared JDK HTTP client, each a user subscribed to one channel; it
- * records when each lost its connection, when it was last ready (connected and resubscribed) and which
- * message ids each received.
+ * records when each lost its connection, when it was last ready (connected and resubscribed), which
+ * message ids each received in order, and how many resubscriptions could not recover what was missed.
  */
 public final class ClientFleet implements AutoCloseable {
 
@@ -27,7 +28,8 @@ public final class ClientFleet implements AutoCloseable {
     private final List<String> users = new ArrayList<>();
     private final AtomicLongArray readyAt;
     private final AtomicLongArray lostAt;
-    private final List<Set<String>> received = new ArrayList<>();
+    private final List<List<String>> received = new ArrayList<>();
+    private final AtomicInteger unrecovered = new AtomicInteger();
 
     /**
      * Connects {@code count} users named {@code prefix-N} to {@code entry}, {@code batch} at a time (each batch
@@ -42,11 +44,12 @@ public final class ClientFleet implements AutoCloseable {
             for (int i = from; i < to; i++) {
                 int index = i;
                 String user = prefix + "-" + i;
-                Set<String> ids = ConcurrentHashMap.newKeySet();
+                List<String> ids = Collections.synchronizedList(new ArrayList<>());
                 WsclusterClient client = WsclusterClient.builder().urls(List.of(entry)).user(user).httpClient(http)
                         // The library's defaults (25 s pings, backoff from 250 ms) but for a shorter backoff ceiling.
                         .backoff(Duration.ofMillis(250), Duration.ofSeconds(4))
                         .onMessage(m -> ids.add(m.id()))
+                        .onUnrecovered(c -> unrecovered.incrementAndGet())
                         .onState(state -> {
                             if (state == ClientState.RECONNECTING && readyAt.get(index) > lostAt.get(index)) {
                                 lostAt.set(index, System.nanoTime());
@@ -99,15 +102,27 @@ public final class ClientFleet implements AutoCloseable {
         return IntStream.range(0, size()).allMatch(i -> readyAt.get(i) > lostAt.get(i));
     }
 
-    /** How long ago any client last lost its connection (rebalancing closes clients in rounds). */
-    public long quietMillis() {
-        long last = IntStream.range(0, size()).mapToLong(lostAt::get).max().orElse(0);
-        return last == 0 ? Long.MAX_VALUE : (System.nanoTime() - last) / 1_000_000;
-    }
-
     /** The clients that have not received the message. */
     public List<Integer> missing(String messageId) {
-        return IntStream.range(0, size()).filter(i -> !received.get(i).contains(messageId)).boxed().toList();
+        return IntStream.range(0, size()).filter(i -> !received(i).contains(messageId)).boxed().toList();
+    }
+
+    /** The clients that have not received every one of the messages. */
+    public List<Integer> missingAny(List<String> messageIds) {
+        return IntStream.range(0, size()).filter(i -> !new HashSet<>(received(i)).containsAll(messageIds)).boxed().toList();
+    }
+
+    /** What client {@code i} received, in order of arrival. */
+    public List<String> received(int i) {
+        List<String> ids = received.get(i);
+        synchronized (ids) {
+            return List.copyOf(ids);
+        }
+    }
+
+    /** Resubscriptions (over all clients) after which the server said it could not replay all that was missed. */
+    public int unrecovered() {
+        return unrecovered.get();
     }
 
     /** p50, p99 and max of the given durations in milliseconds, as a line for the test's output. */

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One simulated client: connects as its user, subscribes to its channels, reconnects (250 ms backoff
  * halved at random, doubling to 4 s, moving to the next target) and resubscribes after every loss, as
- * the wscluster clients do; counts what it receives per publisher stream. Publishers use it without
- * channels. All state is touched only on the connection's event-loop thread, except {@link #send}.
+ * the wscluster clients do, from the last position on channels that keep history; counts what it
+ * receives per publisher stream, and what was replayed to it. Publishers use it without channels. All state is touched only on the connection's event-loop thread, except {@link #send}.
  */
 public final class BenchSocket {
 
@@ -38,6 +38,11 @@ public final class BenchSocket {
     private long lostAtMicros;
     private long attemptStartMicros;
     private int pendingSubscriptions;
+    /** Per subscribed channel that keeps history: the stream's epoch and the last offset received. */
+    private final String[] epochs;
+    private final long[] offsets;
+    /** Per channel: messages up to this offset are replayed ones (after a recovered resubscribe). */
+    private final long[] replayUntil;
     /** Set once when measurement begins, if this connection was subscribed then: only those count for loss. */
     private volatile StreamTracker[] streams;
 
@@ -47,6 +52,9 @@ public final class BenchSocket {
         this.user = user;
         this.channels = channels;
         this.target = index % run.connector.targetCount();
+        this.epochs = new String[channels.length];
+        this.offsets = new long[channels.length];
+        this.replayUntil = new long[channels.length];
     }
 
     public void connect() {
@@ -157,21 +165,28 @@ public final class BenchSocket {
         int channel = (int) Frames.number(frame, "\"c\":", data);
         long seq = Frames.number(frame, "\"s\":", data);
         long sentMicros = Frames.number(frame, "\"t\":", data);
-        run.tallies.delivered.increment();
-        if (sentMicros >= run.measureFromMicros) {
-            run.tallies.latency.recordValue(Math.min(Math.max(0, now - sentMicros), Tallies.HIGHEST_MICROS));
-        }
-        StreamTracker[] s = streams;
-        if (s == null || publisher < 0 || publisher >= run.publishers) {
-            return;
-        }
         int position = -1;
         for (int i = 0; i < channels.length; i++) {
             if (channels[i] == channel) {
                 position = i;
             }
         }
-        if (position < 0) {
+        boolean replayed = false;
+        int offsetAt = frame.lastIndexOf("\"offset\":", data);
+        if (position >= 0 && offsetAt >= 0) {
+            long offset = Frames.number(frame, "\"offset\":", offsetAt);
+            epochs[position] = Frames.string(frame, "\"epoch\":\"");
+            offsets[position] = offset;
+            replayed = offset <= replayUntil[position];
+        }
+        run.tallies.delivered.increment();
+        if (replayed) {
+            run.tallies.recovered.increment(); // its latency is the time it waited for the client to come back
+        } else if (sentMicros >= run.measureFromMicros) {
+            run.tallies.latency.recordValue(Math.min(Math.max(0, now - sentMicros), Tallies.HIGHEST_MICROS));
+        }
+        StreamTracker[] s = streams;
+        if (s == null || publisher < 0 || publisher >= run.publishers || position < 0) {
             return;
         }
         int key = publisher * channels.length + position;
@@ -182,6 +197,31 @@ public final class BenchSocket {
         } else if (tracker.late() > lateBefore) {
             run.tallies.late.increment();
         }
+    }
+
+    /** A subscribe request, from the last position where the channel keeps history. */
+    private String subscribeFrame(int i) {
+        String frame = "{\"type\":\"subscribe\",\"channel\":\"" + run.channels.name(channels[i]) + "\",\"id\":" + i;
+        return epochs[i] == null ? frame + "}"
+                : frame + ",\"since\":{\"epoch\":\"" + epochs[i] + "\",\"offset\":" + offsets[i] + "}}";
+    }
+
+    /** A subscription's reply: where the stream stands, and whether what was missed is replayed after it. */
+    private void onSubscribed(String frame) {
+        int i = (int) Frames.number(frame, "\"id\":", 0);
+        if (i < 0 || i >= channels.length || !frame.contains("\"epoch\":\"")) {
+            return;
+        }
+        long head = Frames.number(frame, "\"offset\":", 0);
+        if (frame.contains("\"recovered\":true")) {
+            replayUntil[i] = head;
+            return;
+        }
+        if (frame.contains("\"recovered\":false")) {
+            run.tallies.unrecovered.increment();
+        }
+        epochs[i] = Frames.string(frame, "\"epoch\":\"");
+        offsets[i] = head;
     }
 
     /** One connection attempt's handler: the handshake, the subscriptions, the frames, the end. */
@@ -207,7 +247,7 @@ public final class BenchSocket {
                     onReady(Clock.micros());
                 }
                 for (int i = 0; i < channels.length; i++) {
-                    ctx.write(new TextWebSocketFrame("{\"type\":\"subscribe\",\"channel\":\"" + run.channels.name(channels[i]) + "\",\"id\":" + i + "}"));
+                    ctx.write(new TextWebSocketFrame(subscribeFrame(i)));
                 }
                 ctx.flush();
             } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -225,6 +265,7 @@ public final class BenchSocket {
                 switch (type) {
                     case "message" -> onMessage(text, now);
                     case "subscribed" -> {
+                        onSubscribed(text);
                         if (--pendingSubscriptions == 0) {
                             onReady(now);
                         }

@@ -34,6 +34,10 @@ public final class Tallies {
     public final LongAdder delivered = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder late = new LongAdder();
+    /** Messages replayed to a client that resubscribed from its position (not in the latency figures). */
+    public final LongAdder recovered = new LongAdder();
+    /** Resubscriptions the server could not recover (beyond the history, or a new epoch). */
+    public final LongAdder unrecovered = new LongAdder();
     public final Map<Integer, LongAdder> closes = new ConcurrentHashMap<>();
     public final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     public final Recorder latency = new Recorder(HIGHEST_MICROS, 3);
@@ -66,6 +70,8 @@ public final class Tallies {
                 .add("delivered", delivered.sum())
                 .add("duplicates", duplicates.sum())
                 .add("late", late.sum())
+                .add("recovered", recovered.sum())
+                .add("unrecovered", unrecovered.sum())
                 .add("closes", closesJson)
                 .add("errors", errorsJson)
                 .add("latency", encode(latency.getIntervalHistogram()))

@@ -24,12 +24,12 @@ import org.HdrHistogram.Histogram;
 public record RunReport(String label, JsonObject settings, List<Second> timeline, Histogram latency, Histogram connectTime,
                         int connectionsAsked, int maxSubscribed, double publishSeconds, long published, long acknowledged,
                         long skipped, long delivered, long expected, long distinct, long duplicates, long late,
-                        Map<String, Long> closes, Map<String, Long> errors, Failover failover,
+                        Recovery recovery, Map<String, Long> closes, Map<String, Long> errors, Failover failover,
                         List<Sample> nodesBefore, List<Sample> nodesAfter, double nodeCpuSeconds) {
 
     public RunReport withNodeCpuSeconds(double seconds) {
         return new RunReport(label, settings, timeline, latency, connectTime, connectionsAsked, maxSubscribed, publishSeconds,
-                published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, closes, errors, failover,
+                published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, recovery, closes, errors, failover,
                 nodesBefore, nodesAfter, seconds);
     }
 
@@ -69,6 +69,10 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                     published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
             s.append(String.format(Locale.ROOT, "  delivered     %,d (%,.0f/s); expected %,d, received %,d distinct: lost %,d, duplicates %,d, out of order %,d%n",
                     delivered, deliveriesPerSecond(), expected, distinct, lost(), duplicates, late));
+            if (recovery.replayed() > 0 || recovery.unrecovered() > 0) {
+                s.append(String.format(Locale.ROOT, "  recovery      %,d messages replayed to resubscribing clients (not in the latency figures),"
+                        + " %,d resubscriptions not recovered%n", recovery.replayed(), recovery.unrecovered()));
+            }
             s.append(String.format(Locale.ROOT, "  latency ms    p50 %s  p95 %s  p99 %s  p99.9 %s  max %s  (%,d measured after the warm-up)%n",
                     f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
                     latency.getTotalCount()));
@@ -124,7 +128,7 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         .add("acknowledged", acknowledged).add("skipped", skipped).add("delivered", delivered)
                         .add("publishedPerSecond", publishedPerSecond()).add("deliveriesPerSecond", deliveriesPerSecond())
                         .add("expected", expected).add("distinct", distinct).add("lost", lost()).add("duplicates", duplicates)
-                        .add("outOfOrder", late))
+                        .add("outOfOrder", late).add("recovered", recovery.replayed()).add("unrecovered", recovery.unrecovered()))
                 .add("latencyMs", percentiles(latency))
                 .add("nodeCpuSeconds", num(nodeCpuSeconds))
                 .add("deliveriesPerNodeCpuSecond", num(deliveriesPerNodeCpuSecond()))
@@ -147,12 +151,13 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
     /** The key figures as one tab-separated line under a header, for scripts that tabulate several runs. */
     public String figures() {
         String header = "label\tconnections\tsubscribed\tpublished/s\tdeliveries/s\tp50 ms\tp95 ms\tp99 ms\tp99.9 ms\tmax ms\tlost\tduplicates\tout of order"
-                + "\tdeliveries per node CPU-s";
+                + "\tdeliveries per node CPU-s\trecovered";
         String row = String.join("\t", label, String.valueOf(connectionsAsked), String.valueOf(maxSubscribed),
                 String.format(Locale.ROOT, "%.0f", publishedPerSecond()), String.format(Locale.ROOT, "%.0f", deliveriesPerSecond()),
                 f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
                 String.valueOf(lost()), String.valueOf(duplicates), String.valueOf(late),
-                Double.isNaN(deliveriesPerNodeCpuSecond()) ? "-" : String.format(Locale.ROOT, "%,.0f", deliveriesPerNodeCpuSecond()));
+                Double.isNaN(deliveriesPerNodeCpuSecond()) ? "-" : String.format(Locale.ROOT, "%,.0f", deliveriesPerNodeCpuSecond()),
+                String.valueOf(recovery.replayed()));
         return header + System.lineSeparator() + row + System.lineSeparator();
     }
 

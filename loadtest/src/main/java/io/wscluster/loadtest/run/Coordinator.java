@@ -4,6 +4,7 @@ import io.wscluster.loadtest.Options;
 import io.wscluster.loadtest.measure.Clock;
 import io.wscluster.loadtest.measure.Tallies;
 import io.wscluster.loadtest.report.Failover;
+import io.wscluster.loadtest.report.Recovery;
 import io.wscluster.loadtest.report.RunReport;
 import io.wscluster.loadtest.report.Second;
 import jakarta.json.Json;
@@ -305,7 +306,8 @@ public final class Coordinator {
         return new RunReport(label, settingsJson.build(), List.copyOf(timeline), latency, connectTime, settings.connections(),
                 maxSubscribed, publishSeconds, sumLong(finals, "published"), sumLong(finals, "publishAcknowledged"),
                 sumLong(finals, "publishSkipped"), sumLong(finals, "delivered"), expected, sumLong(finals, "trackedDistinct"),
-                sumLong(finals, "duplicates"), sumLong(finals, "late"), counts(finals, "closes"), counts(finals, "errors"),
+                sumLong(finals, "duplicates"), sumLong(finals, "late"),
+                new Recovery(sumLong(finals, "recovered"), sumLong(finals, "unrecovered")), counts(finals, "closes"), counts(finals, "errors"),
                 failover, before, after, Double.NaN);
     }
 
