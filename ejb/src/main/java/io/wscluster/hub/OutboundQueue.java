@@ -154,7 +154,11 @@ final class OutboundQueue {
             }
             try {
                 sink.write(batch, this::written);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // Even an encoder's Error (Tyrus wraps MalformedInputException in one) ends this
+                // connection's write cleanly instead of leaving it in flight for good.
                 written(e);
             }
             synchronized (this) {

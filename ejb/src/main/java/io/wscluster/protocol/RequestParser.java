@@ -20,7 +20,8 @@ public final class RequestParser {
         try {
             value = JsonText.parse(text);
         } catch (JsonException e) {
-            throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not valid JSON", null);
+            String why = e.getMessage() == null ? "" : ": " + e.getMessage();
+            throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not valid JSON" + (why.length() > 200 ? why.substring(0, 200) : why), null);
         }
         if (value.getValueType() != ValueType.OBJECT) {
             throw new ProtocolException(ErrorCode.BAD_FRAME, "frame must be a JSON object", null);
@@ -40,12 +41,15 @@ public final class RequestParser {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
         }
         return switch (type) {
-            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null);
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null, null);
+            case CONNECT, REFRESH -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null,
+                    requireString(frame, "token", ref));
             case SUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null,
-                    since(frame, ref));
-            case UNSUBSCRIBE, PRESENCE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null, null);
+                    since(frame, ref), null);
+            case UNSUBSCRIBE, PRESENCE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL,
+                    null, null, null);
             case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
-                    priority(frame, ref), key(frame, ref), null);
+                    priority(frame, ref), key(frame, ref), null, null);
         };
     }
 
