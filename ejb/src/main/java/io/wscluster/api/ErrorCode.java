@@ -18,6 +18,10 @@ public enum ErrorCode {
     UNKNOWN_CHANNEL,
     /** A user id breaks the naming rules. */
     INVALID_USER,
+    /** No valid credential: the connection has not sent a valid token, or the API call no key or token. */
+    UNAUTHORIZED,
+    /** The credential is valid but does not allow this (the channel's permissions, another user's channel). */
+    PERMISSION_DENIED,
     /** The channel is not configured for what was asked of it (history, presence). */
     NOT_ENABLED,
     /** Message data that is not a JSON value. */

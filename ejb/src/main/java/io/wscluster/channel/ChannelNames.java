@@ -5,13 +5,14 @@ import io.wscluster.api.ErrorCode;
 import java.util.regex.Pattern;
 
 /**
- * The naming rule for channels: 1 to 128 of letters, digits and {@code . _ - :}, starting with a
- * letter or digit. Dots separate levels by convention ({@code chat.lobby}).
+ * The naming rule for channels: 1 to 128 of letters, digits and {@code . _ - : @ #}, starting with a
+ * letter or digit. Dots separate levels by convention ({@code chat.lobby}); a {@code #} makes the channel
+ * one user's: {@code inbox#alice} is for alice alone (see {@link #owner}).
  */
 public final class ChannelNames {
 
     public static final int MAX_LENGTH = 128;
-    static final String CHAR_CLASS = "[A-Za-z0-9._:-]";
+    static final String CHAR_CLASS = "[A-Za-z0-9._:@#-]";
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9]" + CHAR_CLASS + "{0," + (MAX_LENGTH - 1) + "}");
 
     private ChannelNames() {
@@ -30,6 +31,12 @@ public final class ChannelNames {
 
     public static String rule() {
         return "channel names are 1-" + MAX_LENGTH
-                + " of letters, digits and . _ - : starting with a letter or digit";
+                + " of letters, digits and . _ - : @ # starting with a letter or digit";
+    }
+
+    /** The user a channel belongs to: what follows its last {@code #} ({@code inbox#alice}: alice); empty for shared channels. */
+    public static java.util.Optional<String> owner(String name) {
+        int hash = name.lastIndexOf('#');
+        return hash < 0 ? java.util.Optional.empty() : java.util.Optional.of(name.substring(hash + 1));
     }
 }

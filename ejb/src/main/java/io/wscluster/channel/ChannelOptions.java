@@ -16,12 +16,15 @@ import java.util.Locale;
  *     at least 1)
  * @param presence {@code presence}: the cluster knows who is subscribed (user, connection, node, since)
  * @param joinLeave {@code join-leave}: subscribers get a frame when someone subscribes or leaves (implies presence)
+ * @param subscribe {@code subscribe=}: who may subscribe (and ask for presence); default {@code authenticated}
+ * @param publish {@code publish=}: who may publish from a connection; default {@code authenticated};
+ *     {@code server}: only the server API
  */
 public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, Duration historyTtl, boolean cache,
-        boolean presence, boolean joinLeave) {
+        boolean presence, boolean joinLeave, Access subscribe, Access publish) {
 
     public static final ChannelOptions DEFAULTS = new ChannelOptions(SlowConsumerPolicy.DISCONNECT, 0, Duration.ofMinutes(5),
-            false, false, false);
+            false, false, false, Access.AUTHENTICATED, Access.AUTHENTICATED);
 
     /** Whether messages on the channel are kept, and so carry positions a subscriber can resume from. */
     public boolean keepsHistory() {
@@ -36,6 +39,8 @@ public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, D
         boolean cache = false;
         boolean presence = false;
         boolean joinLeave = false;
+        Access subscribe = DEFAULTS.subscribe();
+        Access publish = DEFAULTS.publish();
         for (String option : spec.split(";")) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
@@ -51,12 +56,17 @@ public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, D
                 case "cache" -> cache = flag(name, value);
                 case "presence" -> presence = flag(name, value);
                 case "join-leave" -> joinLeave = flag(name, value);
+                case "subscribe" -> subscribe = Access.fromWire(name, value);
+                case "publish" -> publish = Access.fromWire(name, value);
                 default -> throw new IllegalArgumentException("unknown channel option '" + name
-                        + "'; one of slow, history, history-ttl, cache, presence, join-leave");
+                        + "'; one of slow, history, history-ttl, cache, presence, join-leave, subscribe, publish");
             }
         }
+        if (subscribe == Access.SERVER) {
+            throw new IllegalArgumentException("subscribe is one of anonymous, authenticated, granted (server is for publish)");
+        }
         return new ChannelOptions(slow, cache ? Math.max(1, historySize) : historySize, historyTtl, cache,
-                presence || joinLeave, joinLeave);
+                presence || joinLeave, joinLeave, subscribe, publish);
     }
 
     private static boolean flag(String name, String value) {

@@ -8,10 +8,17 @@ import io.wscluster.message.Message;
 import io.wscluster.metrics.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.AdvancedCache;
@@ -26,7 +33,7 @@ import org.infinispan.functional.impl.ReadWriteMapImpl;
  * Channel streams kept in the cluster: the distributed {@code streams} cache (channel -> {@link
  * ChannelStream}), each stream on two nodes, so the death of any one loses none of it. Appending runs where
  * the stream lives (one round trip to its primary owner, which runs it and has its backup run it too), so
- * positions are contiguous per channel whichever node publishes, and an append returns only once both
+ * positions are contiguous per channel whichever node publishes, and an append completes only once both
  * owners hold the message: what an acknowledged publish promises.
  */
 @ApplicationScoped
@@ -35,6 +42,8 @@ public class ChannelHistory implements StreamReader {
     private static final Logger LOG = Logger.getLogger(ChannelHistory.class.getName());
     static final String CACHE = "streams";
     private static final long TIMEOUT_MILLIS = 10_000;
+    /** Messages in one append at most: a busy channel's batch stays a modest command. */
+    private static final int MAX_BATCH = 500;
 
     @Inject
     ClusterCaches caches;
@@ -48,25 +57,110 @@ public class ChannelHistory implements StreamReader {
     }
 
     private volatile Maps maps;
+    private final Map<String, ChannelAppender> appenders = new ConcurrentHashMap<>();
 
     /**
-     * Appends the message to its channel's stream and returns its position, once the stream's owners hold it.
-     *
-     * @throws MessageRejectedException with INTERNAL when the stream's owners did not confirm in time
+     * Appends the message to its channel's stream; completes with the message at its position once the
+     * stream's owners hold it, or with a {@link MessageRejectedException} (INTERNAL) when they did not
+     * confirm in time. {@code onStored} gets the positioned message first, in stream order for this node. Appends to one channel from this node go as group commits: one in flight at a
+     * time, the messages that arrive meanwhile together in the next, in the order they came, so a
+     * publisher's messages keep their order and a busy channel costs a round trip per batch, not per message.
      */
-    public StreamPosition append(Message message, ChannelOptions options) {
-        Append append = new Append(newEpoch(), StoredMessage.of(message), options.historySize(),
-                options.historyTtl().toMillis(), System.currentTimeMillis());
-        try {
-            StreamPosition position = maps().readWrite().eval(message.channel(), append).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            metrics.historyAppended();
-            return position;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not append to the stream of " + message.channel(), e);
-            throw new MessageRejectedException(ErrorCode.INTERNAL, "the message could not be stored; publish it again");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MessageRejectedException(ErrorCode.INTERNAL, "interrupted while storing the message");
+    public CompletableFuture<Message> append(Message message, ChannelOptions options, Consumer<Message> onStored) {
+        Pending pending = new Pending(message, options, onStored, new CompletableFuture<>());
+        ChannelAppender[] started = {null};
+        appenders.compute(message.channel(), (channel, appender) -> {
+            ChannelAppender target = appender != null ? appender : new ChannelAppender(channel);
+            if (target.add(pending)) {
+                started[0] = target;
+            }
+            return target;
+        });
+        if (started[0] != null) {
+            started[0].sendNext();
+        }
+        return pending.done();
+    }
+
+    private record Pending(Message message, ChannelOptions options, Consumer<Message> onStored, CompletableFuture<Message> done) {
+    }
+
+    /** One channel's appends from this node: a queue and at most one append in flight. */
+    private final class ChannelAppender {
+        private final String channel;
+        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        private boolean inFlight;
+
+        ChannelAppender(String channel) {
+            this.channel = channel;
+        }
+
+        /** @return whether the caller is to send: nothing was in flight */
+        synchronized boolean add(Pending pending) {
+            queue.add(pending);
+            if (inFlight) {
+                return false;
+            }
+            inFlight = true;
+            return true;
+        }
+
+        synchronized boolean idle() {
+            return !inFlight && queue.isEmpty();
+        }
+
+        void sendNext() {
+            List<Pending> batch = new ArrayList<>();
+            synchronized (this) {
+                while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(queue.poll());
+                }
+            }
+            ChannelOptions options = batch.get(0).options();
+            List<StoredMessage> messages = batch.stream().map(p -> StoredMessage.of(p.message())).toList();
+            Append append = new Append(newEpoch(), messages, options.historySize(), options.historyTtl().toMillis(),
+                    System.currentTimeMillis());
+            CompletableFuture<Appended> sent;
+            try {
+                sent = maps().readWrite().eval(channel, append).toCompletableFuture();
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.orTimeout(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).whenComplete((appended, failure) -> {
+                complete(batch, appended, failure);
+                boolean more;
+                synchronized (this) {
+                    more = !queue.isEmpty();
+                    inFlight = more;
+                }
+                if (more) {
+                    sendNext();
+                } else {
+                    appenders.computeIfPresent(channel, (c, appender) -> appender == this && idle() ? null : appender);
+                }
+            });
+        }
+
+        /** Hands the batch's messages on and completes their futures, in stream order. */
+        private void complete(List<Pending> batch, Appended appended, Throwable failure) {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "Could not append " + batch.size() + " messages to the stream of " + channel, failure);
+                MessageRejectedException rejected = new MessageRejectedException(ErrorCode.INTERNAL,
+                        "the message could not be stored; publish it again");
+                batch.forEach(p -> p.done().completeExceptionally(rejected));
+                return;
+            }
+            metrics.historyAppended(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Pending pending = batch.get(i);
+                Message positioned = pending.message().at(appended.epoch(), appended.offsets().get(i));
+                try {
+                    pending.onStored().accept(positioned);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Handing on stored message " + positioned.id() + " failed", e);
+                }
+                pending.done().complete(positioned);
+            }
         }
     }
 

@@ -28,17 +28,34 @@ public record ChannelStream(
         return 0;
     }
 
-    /** This stream with {@code message} appended at the next offset, trimmed to {@code maxSize} messages no older than {@code oldest}. */
-    ChannelStream append(StoredMessage message, int maxSize, long oldest) {
-        List<StoredMessage> kept = new ArrayList<>(Math.min(messages.size() + 1, maxSize));
-        int from = Math.max(0, messages.size() + 1 - maxSize);
-        for (int i = from; i < messages.size(); i++) {
-            StoredMessage m = messages.get(i);
-            if (m.timestamp() >= oldest) {
+    /**
+     * This stream with {@code incoming} appended at the next offsets, trimmed to {@code maxSize} messages
+     * no older than {@code oldest}; a message the stream holds already (by id) keeps its offset and is not
+     * appended again.
+     *
+     * @param offsets receives each incoming message's offset, in order
+     */
+    ChannelStream append(List<StoredMessage> incoming, int maxSize, long oldest, List<Long> offsets) {
+        List<StoredMessage> all = new ArrayList<>(messages.size() + incoming.size());
+        all.addAll(messages);
+        long last = offset;
+        for (StoredMessage message : incoming) {
+            long applied = offsetOf(message.id());
+            if (applied > 0) {
+                offsets.add(applied);
+            } else {
+                all.add(message.at(++last));
+                offsets.add(last);
+            }
+        }
+        int from = Math.max(0, all.size() - maxSize);
+        List<StoredMessage> kept = new ArrayList<>(all.size() - from);
+        for (int i = from; i < all.size(); i++) {
+            StoredMessage m = all.get(i);
+            if (m.timestamp() >= oldest || i == all.size() - 1) {
                 kept.add(m);
             }
         }
-        kept.add(message.at(offset + 1));
-        return new ChannelStream(epoch, offset + 1, kept);
+        return new ChannelStream(epoch, last, kept);
     }
 }

@@ -26,7 +26,7 @@ public final class Connection {
     }
 
     private final FrameSink sink;
-    private final String user;
+    private volatile String user;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final OutboundQueue outbound;
     private final Outcomes outcomes;
@@ -57,8 +57,14 @@ public final class Connection {
         return sink.id();
     }
 
+    /** The user, once known: null for an anonymous connection, or one that has not sent its token yet. */
     public String user() {
         return user;
+    }
+
+    /** The connection proved who it is. */
+    void identify(String provenUser) {
+        this.user = provenUser;
     }
 
     /** The channels this connection is subscribed to; the hub keeps it in step with its own index. */

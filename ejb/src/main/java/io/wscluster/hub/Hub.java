@@ -121,17 +121,30 @@ public class Hub {
         return settings;
     }
 
-    /** Registers a client connection of {@code user} over {@code sink}. */
+    /** Registers a client connection of {@code user} (null: not known yet, or anonymous) over {@code sink}. */
     public Connection open(FrameSink sink, String user) {
         // A client given up on leaves the fan-out index at once, not when its close handshake ends
         // (a client that reads nothing may never complete it).
         Connection connection = new Connection(sink, user, settings, writers, outcomes);
         all.add(connection);
-        if (addTo(byUser, user, connection)) {
+        if (user != null && addTo(byUser, user, connection)) {
             affinity.connected(user);
         }
         metrics.connectionOpened();
         return connection;
+    }
+
+    /** A connection opened without a user proved who it is (its token): from now on it is that user's. */
+    public void identify(Connection connection, String user) {
+        synchronized (connection) {
+            if (connection.user() != null) {
+                return;
+            }
+            connection.identify(user);
+        }
+        if (all.contains(connection) && addTo(byUser, user, connection)) {
+            affinity.connected(user);
+        }
     }
 
     /** The transport closed (the peer's close, or ours completing): forget the connection. */
@@ -179,7 +192,7 @@ public class Hub {
         }
         startSubscription(connection, channel, options, resume, reply);
         if (fresh && options.presence() && presence != null && connection.channels().contains(channel)) {
-            presence.joined(channel, connection.id(), connection.user());
+            presence.joined(channel, connection.id(), connection.user() == null ? "" : connection.user());
         }
     }
 
@@ -389,8 +402,9 @@ public class Hub {
         if (!all.remove(connection)) {
             return;
         }
-        if (removeFrom(byUser, connection.user(), connection)) {
-            affinity.disconnected(connection.user());
+        String user = connection.user();
+        if (user != null && removeFrom(byUser, user, connection)) {
+            affinity.disconnected(user);
         }
         for (String channel : connection.channels()) {
             removeFrom(byChannel, channel, connection);

@@ -94,9 +94,9 @@ public class Metrics {
                 "outcome", outcome).inc(batches);
     }
 
-    /** A message was appended to its channel's stream (held by the stream's owners). */
-    public void historyAppended() {
-        counter("wscluster.history.appended", "Messages appended to channel streams (history)", "cache", "streams").inc();
+    /** Messages were appended to their channel's stream in one group commit (held by the stream's owners). */
+    public void historyAppended(int messages) {
+        counter("wscluster.history.appended", "Messages appended to channel streams (history)", "cache", "streams").inc(messages);
     }
 
     /** A subscriber asked to resume: {@code recovered} or {@code not-recovered} (window exceeded, epoch changed). */
@@ -121,6 +121,11 @@ public class Metrics {
 
     public void error(ErrorCode code) {
         counter("wscluster.errors", "Error frames and REST error responses, by code", "code", code.name()).inc();
+    }
+
+    /** A WebSocket handshake or API call was refused before reaching the application, by reason (RATE_LIMITED, ORIGIN_REFUSED, ...). */
+    public void refused(String reason) {
+        counter("wscluster.requests.refused", "Handshakes and API calls refused at the door, by reason", "reason", reason).inc();
     }
 
     /** A user connected here whose affinity was released, or was on another node. */

@@ -18,6 +18,10 @@ public final class CloseCodes {
     public static final CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.getCloseCode(4001);
     /** The client sent nothing for wscluster.session.idle-timeout-ms. */
     public static final CloseCode IDLE_TIMEOUT = CloseReason.CloseCodes.getCloseCode(4002);
+    /** No valid token in time, or a token for another user than the connection's. */
+    public static final CloseCode UNAUTHORIZED = CloseReason.CloseCodes.getCloseCode(4003);
+    /** The connection's token expired and was not refreshed. */
+    public static final CloseCode TOKEN_EXPIRED = CloseReason.CloseCodes.getCloseCode(4004);
 
     private CloseCodes() {
     }
@@ -37,6 +41,14 @@ public final class CloseCodes {
     /** The node cannot keep up with this client's messages although the client reads: try another node. */
     public static CloseReason overloaded() {
         return new CloseReason(TRY_AGAIN_LATER, "node overloaded: reconnect, to another node");
+    }
+
+    public static CloseReason unauthorized(String why) {
+        return new CloseReason(UNAUTHORIZED, "unauthorized: " + why);
+    }
+
+    public static CloseReason tokenExpired() {
+        return new CloseReason(TOKEN_EXPIRED, "token expired: refresh it before it does");
     }
 
     public static CloseReason slowConsumer(String why) {

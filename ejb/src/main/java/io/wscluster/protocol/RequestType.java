@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The frame types a client may send. */
 public enum RequestType {
-    SUBSCRIBE, UNSUBSCRIBE, PUBLISH, PRESENCE, PING;
+    CONNECT, REFRESH, SUBSCRIBE, UNSUBSCRIBE, PUBLISH, PRESENCE, PING;
 
     /** @return the type for a wire name such as {@code "subscribe"}, or null if there is none */
     static RequestType fromWire(String name) {

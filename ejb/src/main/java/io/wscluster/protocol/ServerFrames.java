@@ -142,6 +142,18 @@ public final class ServerFrames {
         out.append(",\"since\":").append(entry.since()).append('}');
     }
 
+    /** The reply to {@code connect} or {@code refresh}: who the connection is now, and until when (epoch millis). */
+    public static String connected(String type, String user, long expiresAtMillis, JsonValue ref) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"").append(type).append('"');
+        appendRef(frame, "id", ref);
+        frame.append(",\"user\":");
+        quote(frame, user);
+        if (expiresAtMillis != Long.MAX_VALUE) {
+            frame.append(",\"expiresAt\":").append(expiresAtMillis);
+        }
+        return frame.append('}').toString();
+    }
+
     public static String pong(JsonValue ref) {
         StringBuilder frame = new StringBuilder("{\"type\":\"pong\"");
         appendRef(frame, "id", ref);

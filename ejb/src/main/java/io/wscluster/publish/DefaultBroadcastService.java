@@ -57,7 +57,7 @@ public class DefaultBroadcastService implements BroadcastService {
     private String sendWhenCommitted(Message message) {
         publisher.requireCapacity();
         if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            return publisher.sendAdmitted(message).id();
+            return MessagePublisher.awaitSent(publisher.sendAdmitted(message)).id();
         }
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
@@ -69,12 +69,12 @@ public class DefaultBroadcastService implements BroadcastService {
                 if (status != Status.STATUS_COMMITTED) {
                     return;
                 }
-                try {
-                    publisher.sendAdmitted(message);
-                } catch (RuntimeException e) {
-                    // The caller's commit has returned already: nobody to tell but the log.
-                    LOG.log(Level.WARNING, "Message " + message.id() + " of a committed transaction could not be sent", e);
-                }
+                // The caller's commit has returned already: nobody to tell of a failure but the log.
+                publisher.sendAdmitted(message).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "Message " + message.id() + " of a committed transaction could not be sent", failure);
+                    }
+                });
             }
         });
         return message.id();

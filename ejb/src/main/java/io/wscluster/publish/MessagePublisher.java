@@ -7,7 +7,6 @@ import io.wscluster.bus.MessageBus;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.history.ChannelHistory;
-import io.wscluster.history.StreamPosition;
 import io.wscluster.hub.ClusterLag;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
@@ -22,6 +21,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.Config;
 
@@ -67,18 +68,24 @@ public class MessagePublisher {
     }
 
     /**
-     * Publishes a value parsed from a client frame.
+     * Publishes a value parsed from a client frame, without waiting: completes once the message is sent
+     * (on a channel with history: held by two nodes), or with a {@link MessageRejectedException}. Checks
+     * that fail throw at once.
      *
      * @param key what the message is about, for latest-per-key channels; null for none
      */
-    public Message publish(String channel, JsonValue data, Origin origin, Priority priority, String key) {
+    public CompletableFuture<Message> publish(String channel, JsonValue data, Origin origin, Priority priority, String key) {
         ChannelOptions options = channels.requireKnown(channel);
         String json = data.toString();
         requireSize(json);
-        return send(Message.toChannel(nextId(), channel, json, origin, priority, key), options);
+        lag.requireCapacity();
+        return deliver(Message.toChannel(nextId(), channel, json, origin, priority, key), options);
     }
 
-    /** Publishes JSON text from outside the protocol (REST, EJB): checks that it is one JSON value first. */
+    /**
+     * Publishes JSON text from outside the protocol (REST, EJB): checks that it is one JSON value first;
+     * returns once the message is sent (on a channel with history: held by two nodes).
+     */
     public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key) {
         return send(prepare(channel, jsonData, origin, priority, key), channels.options(channel));
     }
@@ -120,26 +127,40 @@ public class MessagePublisher {
         return settings.maxBytes();
     }
 
-    /** Sends a prepared message: appended to its stream first where the channel keeps history. */
+    /** Sends a prepared message and waits until it is sent: appended to its stream first where the channel keeps history. */
     public Message send(Message message, ChannelOptions options) {
         lag.requireCapacity();
-        return deliver(message, options);
+        return awaitSent(deliver(message, options));
     }
 
-    /** Sends a prepared message already admitted (a transaction's, at its commit): no capacity check. */
-    public Message sendAdmitted(Message message) {
+    /** Sends a prepared message already admitted (a transaction's, at its commit): no capacity check, no waiting. */
+    public CompletableFuture<Message> sendAdmitted(Message message) {
         return deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channels.options(message.channel()));
     }
 
-    private Message deliver(Message message, ChannelOptions options) {
-        Message sent = message;
+    private CompletableFuture<Message> deliver(Message message, ChannelOptions options) {
         if (!message.isDirect() && options.keepsHistory()) {
-            StreamPosition position = history.append(message, options);
-            sent = message.at(position.epoch(), position.offset());
+            return history.append(message, options, this::toBus);
         }
+        toBus(message);
+        return CompletableFuture.completedFuture(message);
+    }
+
+    private void toBus(Message message) {
         metrics.published(message.origin());
-        bus.publish(sent);
-        return sent;
+        bus.publish(message);
+    }
+
+    /** The message once sent, or the rejection the sending ended in, thrown as such. */
+    public static Message awaitSent(CompletableFuture<Message> sending) {
+        try {
+            return sending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**

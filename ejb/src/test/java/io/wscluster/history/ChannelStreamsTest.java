@@ -65,10 +65,15 @@ class ChannelStreamsTest {
         return ReadOnlyMapImpl.create(FunctionalMapImpl.create((AdvancedCache<String, ChannelStream>) cache.getAdvancedCache()));
     }
 
-    /** A message published at {@code now}, appended at {@code now}. */
+    /** Messages published at {@code now}, appended together at {@code now}. */
+    private static Append append(List<String> ids, int size, long ttlMillis, long now) {
+        List<StoredMessage> messages = ids.stream().map(id -> StoredMessage.of(
+                new Message(id, "room.x", null, "\"" + id + "\"", now, Origin.REST, Priority.NORMAL, null, null, 0))).toList();
+        return new Append("epoch-" + ids.get(0), messages, size, ttlMillis, now);
+    }
+
     private static Append append(String id, int size, long ttlMillis, long now) {
-        Message message = new Message(id, "room.x", null, "\"" + id + "\"", now, Origin.REST, Priority.NORMAL, null, null, 0);
-        return new Append("epoch-" + id, StoredMessage.of(message), size, ttlMillis, now);
+        return append(List.of(id), size, ttlMillis, now);
     }
 
     @Test
@@ -84,7 +89,7 @@ class ChannelStreamsTest {
             int thread = t;
             done.add(CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 50; i++) {
-                    offsets.add(writer.eval("room.x", append(thread + "-" + i, 1000, 60_000, now)).join().offset());
+                    offsets.addAll(writer.eval("room.x", append(thread + "-" + i, 1000, 60_000, now)).join().offsets());
                 }
             }, pool));
         }
@@ -136,11 +141,12 @@ class ChannelStreamsTest {
         DefaultCacheManager a = node("a", 7961);
         FunctionalMap.ReadWriteMap<String, ChannelStream> writer = writer(a);
         long now = System.currentTimeMillis();
-        StreamPosition first = writer.eval("room.r", append("once", 10, 60_000, now)).get(10, TimeUnit.SECONDS);
+        Appended first = writer.eval("room.r", append(List.of("once", "twice"), 10, 60_000, now)).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1L, 2L), first.offsets(), "a batch takes consecutive offsets, in its order");
         writer.eval("room.r", append("after", 10, 60_000, now)).get(10, TimeUnit.SECONDS);
-        StreamPosition again = writer.eval("room.r", append("once", 10, 60_000, now)).get(10, TimeUnit.SECONDS);
+        Appended again = writer.eval("room.r", append(List.of("once", "twice"), 10, 60_000, now)).get(10, TimeUnit.SECONDS);
         assertEquals(first, again, "as Infinispan retries a write after a topology change");
-        assertEquals(List.of("once", "after"), reader(a).eval("room.r", new ReadSince(0, 100, false)).get(10, TimeUnit.SECONDS)
+        assertEquals(List.of("once", "twice", "after"), reader(a).eval("room.r", new ReadSince(0, 100, false)).get(10, TimeUnit.SECONDS)
                 .messages().stream().map(StoredMessage::id).toList());
     }
 }

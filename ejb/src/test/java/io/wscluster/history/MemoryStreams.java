@@ -2,6 +2,7 @@ package io.wscluster.history;
 
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.message.Message;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,10 +16,11 @@ public final class MemoryStreams implements StreamReader {
     /** Appends the message to its channel's stream; returns it with its position. */
     public Message append(Message message, ChannelOptions options) {
         long now = System.currentTimeMillis();
+        List<Long> offsets = new ArrayList<>(1);
         ChannelStream next = streams.compute(message.channel(), (channel, current) ->
                 (current != null ? current : new ChannelStream("e" + ++epochs, 0, List.of()))
-                        .append(StoredMessage.of(message), options.historySize(), now - options.historyTtl().toMillis()));
-        return message.at(next.epoch(), next.offset());
+                        .append(List.of(StoredMessage.of(message)), options.historySize(), now - options.historyTtl().toMillis(), offsets));
+        return message.at(next.epoch(), offsets.get(0));
     }
 
     /** Forgets a channel's stream, as when it expires: the next append starts a new epoch. */

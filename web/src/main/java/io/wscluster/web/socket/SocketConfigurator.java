@@ -6,6 +6,8 @@ import io.wscluster.metrics.Metrics;
 import io.wscluster.presence.ChannelPresence;
 import io.wscluster.publish.MessagePublisher;
 import io.wscluster.registry.LocalNode;
+import io.wscluster.schedule.Schedulers;
+import io.wscluster.security.TokenVerifier;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -45,7 +47,8 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
             CDI<Object> cdi = CDI.current();
             resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
                     cdi.select(ChannelCatalog.class).get(), cdi.select(ChannelPresence.class).get(), cdi.select(LocalNode.class).get(),
-                    cdi.select(Metrics.class).get(), settings, new TyrusWriters());
+                    cdi.select(Metrics.class).get(), cdi.select(TokenVerifier.class).get(), cdi.select(Schedulers.class).get(),
+                    settings, new TyrusWriters());
             services = resolved; // a race only resolves the same client proxies twice
         }
         return resolved;

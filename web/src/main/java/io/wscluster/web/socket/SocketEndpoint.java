@@ -7,7 +7,6 @@ import io.wscluster.channel.ChannelNames;
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.hub.Connection;
 import io.wscluster.hub.Hub;
-import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.Metrics;
 import io.wscluster.presence.ChannelPresence;
@@ -15,11 +14,17 @@ import io.wscluster.protocol.ClientRequest;
 import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.ProtocolException;
 import io.wscluster.protocol.RequestParser;
+import io.wscluster.protocol.RequestType;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import io.wscluster.publish.MessagePublisher;
 import io.wscluster.registry.LocalNode;
+import io.wscluster.schedule.Schedulers;
+import io.wscluster.security.AuthSettings;
+import io.wscluster.security.ChannelPermissions;
+import io.wscluster.security.Identity;
+import io.wscluster.security.TokenVerifier;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
@@ -31,13 +36,18 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The WebSocket endpoint at {@code /ws?user=ID}: one instance per connection, speaking the JSON
- * protocol of PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error
- * frames, never a disconnect.
+ * The WebSocket endpoint at {@code /ws}: one instance per connection, speaking the JSON protocol of
+ * PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error frames, never a
+ * disconnect. A connection proves its user with a token ({@code connect}); until then it may only ping,
+ * or act as anonymous where that is allowed. It is closed when its token expires unrefreshed (4004), or
+ * when it sends none in time (4003).
  */
 @ServerEndpoint(value = "/ws", configurator = SocketConfigurator.class)
 public class SocketEndpoint {
@@ -48,7 +58,7 @@ public class SocketEndpoint {
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
-                    Metrics metrics, SocketSettings settings, TyrusWriters writers) {
+                    Metrics metrics, TokenVerifier tokens, Schedulers schedulers, SocketSettings settings, TyrusWriters writers) {
     }
 
     private final Services services;
@@ -57,6 +67,12 @@ public class SocketEndpoint {
     private Connection connection;
     private boolean closed;
     private RateLimiter inbound;
+    /** Who the connection is: null until it sent a valid token, unless anonymous connections are allowed. */
+    private volatile Identity identity;
+    /** The user the client named in the URL (a routing hint for the load balancer); its token must agree. */
+    private String userHint;
+    /** Closes the connection when its token expires, or when it sends none in time; guarded by this. */
+    private ScheduledFuture<?> deadline;
 
     SocketEndpoint(Services services) {
         this.services = services;
@@ -72,10 +88,13 @@ public class SocketEndpoint {
             session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "node " + node.state()));
             return;
         }
-        if (!UserIds.isValid(user)) {
-            session.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "user query parameter required: " + UserIds.RULE));
+        AuthSettings auth = services.tokens().settings();
+        if (user != null && !UserIds.isValid(user) || user == null && auth.userParam()) {
+            session.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "user query parameter: " + UserIds.RULE));
             return;
         }
+        userHint = user;
+        identity = auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
         // The hard cap: messages sent in fragments are reassembled up to the same 4 MiB that bounds a
         // single frame in the container; beyond it the connection is closed. Below it, text() answers
         // anything over wscluster.message.max-bytes with an error frame.
@@ -87,9 +106,14 @@ public class SocketEndpoint {
             if (closed) {
                 return;
             }
-            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session)), user);
+            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session)),
+                    identity == null ? null : identity.user());
+            if (identity == null) {
+                closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(),
+                        CloseCodes.unauthorized("no valid token within " + auth.connectTimeoutMillis() + " ms: send connect first"));
+            }
         }
-        LOG.fine(() -> "Opened " + session.getId() + " for user " + user);
+        LOG.fine(() -> "Opened " + session.getId() + (user == null ? "" : " for user " + user));
     }
 
     @OnMessage
@@ -122,11 +146,18 @@ public class SocketEndpoint {
             if (reply != null) {
                 connection.send(reply);
             }
-        } catch (MessageRejectedException e) {
+        } catch (RuntimeException e) {
+            replyFailed(request, e);
+        }
+    }
+
+    /** The one reply to a request that failed: its rejection, or INTERNAL for anything unexpected. */
+    private void replyFailed(ClientRequest request, Throwable failure) {
+        if (failure instanceof MessageRejectedException e) {
             services.metrics().error(e.code());
             connection.send(ServerFrames.error(e.code(), e.getMessage(), request.ref(), e.retryAfterMillis()));
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", e);
+        } else {
+            LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", failure);
             sendError(ErrorCode.INTERNAL, "server error", request.ref());
         }
     }
@@ -146,6 +177,9 @@ public class SocketEndpoint {
         synchronized (this) {
             closed = true;
             connection = this.connection;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
         if (connection != null) {
             services.hub().closed(connection, reason.getCloseCode().getCode());
@@ -168,12 +202,51 @@ public class SocketEndpoint {
         connection.send(ServerFrames.error(code, text, ref));
     }
 
-    /** The reply to the request; null when the hub queued it (a subscribe: the reply comes before what it replays). */
+    /** Closes the connection at {@code atMillis} (replacing an earlier deadline), unless it has closed by then. */
+    private synchronized void closeAt(long atMillis, CloseReason reason) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        deadline = atMillis == Long.MAX_VALUE ? null : services.schedulers().shared().schedule(
+                () -> services.hub().close(connection, reason), Math.max(0, atMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** The identity to act as; UNAUTHORIZED while the connection has sent no valid token and anonymous is not allowed. */
+    private Identity actor() {
+        Identity who = identity;
+        if (who == null) {
+            throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "send connect with a token first");
+        }
+        return who;
+    }
+
+    /** A valid token for this connection's user (or its first): the connection becomes that user's until it expires. */
+    private String authenticate(ClientRequest request) {
+        Identity proven = services.tokens().verify(request.token());
+        Identity current = identity;
+        String known = current != null && current.user() != null ? current.user() : userHint;
+        if (known != null && !known.equals(proven.user())) {
+            services.hub().close(connection, CloseCodes.unauthorized("the token is for another user"));
+            throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "the token is for another user than this connection's");
+        }
+        if (request.type() == RequestType.REFRESH && (current == null || current.user() == null)) {
+            throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "nothing to refresh: send connect first");
+        }
+        identity = proven;
+        services.hub().identify(connection, proven.user());
+        closeAt(proven.expiresAtMillis(), CloseCodes.tokenExpired());
+        return ServerFrames.connected(request.type() == RequestType.CONNECT ? "connected" : "refreshed", proven.user(),
+                proven.expiresAtMillis(), request.ref());
+    }
+
+    /** The reply to the request; null when it comes later (a subscribe: before what it replays; a publish: once sent). */
     private String handle(ClientRequest request) {
         return switch (request.type()) {
             case PING -> ServerFrames.pong(request.ref());
+            case CONNECT, REFRESH -> authenticate(request);
             case SUBSCRIBE -> {
                 ChannelOptions options = services.channels().requireKnown(request.channel());
+                ChannelPermissions.requireSubscribe(actor(), request.channel(), options);
                 Hub.Resume resume = request.since() == null ? null : new Hub.Resume(request.since().epoch(), request.since().offset());
                 services.hub().subscribe(connection, request.channel(), options, resume, started ->
                         ServerFrames.subscribed(request.channel(), request.ref(), started.epoch(), started.offset(), started.recovered()));
@@ -185,14 +258,24 @@ public class SocketEndpoint {
                 yield ServerFrames.unsubscribed(request.channel(), request.ref());
             }
             case PRESENCE -> {
-                ChannelPresence.Snapshot presence = services.presence().of(request.channel(),
-                        services.channels().requireKnown(request.channel()));
+                ChannelOptions options = services.channels().requireKnown(request.channel());
+                ChannelPermissions.requireSubscribe(actor(), request.channel(), options);
+                ChannelPresence.Snapshot presence = services.presence().of(request.channel(), options);
                 yield ServerFrames.presence(request.channel(), request.ref(), presence.entries(), presence.users(), presence.complete());
             }
             case PUBLISH -> {
-                Message message = services.publisher().publish(request.channel(), request.data(), Origin.SOCKET,
-                        request.priority(), request.key());
-                yield ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset());
+                ChannelPermissions.requirePublish(actor(), request.channel(), services.channels().requireKnown(request.channel()));
+                // Answered when sent: on a channel with history, once two nodes hold it. The connection
+                // reads on meanwhile; its publishes to one channel keep their order (ChannelHistory).
+                services.publisher().publish(request.channel(), request.data(), Origin.SOCKET, request.priority(), request.key())
+                        .whenComplete((message, failure) -> {
+                            if (failure == null) {
+                                connection.send(ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset()));
+                            } else {
+                                replyFailed(request, failure instanceof CompletionException ? failure.getCause() : failure);
+                            }
+                        });
+                yield null;
             }
         };
     }
