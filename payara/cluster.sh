@@ -6,6 +6,14 @@
 #   payara/cluster.sh start I   start node I again (after it was killed or drained), e.g. to watch it rejoin
 #   payara/cluster.sh status    each node's PID, port and readiness, and HAProxy's view of them
 #   payara/cluster.sh down      SIGTERM every node (each drains its clients), then HAProxy; remove the directories
+#   payara/cluster.sh token USER [TTL] [CHANNELS]
+#                               print an HS256 token for USER (TTL seconds, default 3600; CHANNELS: a JSON
+#                               list the token grants, e.g. '["secret.*"]'), signed with the cluster's secret
+#
+# Secrets: `up` writes $WSCLUSTER_RUN_DIR/secrets.env (mode 600): the HMAC secret tokens are signed with
+# (WSCLUSTER_AUTH_HMAC_SECRET), the server API key (WSCLUSTER_API_KEYS), the operations token
+# (WSCLUSTER_ADMIN_TOKEN) and HAProxy's statistics password (WSCLUSTER_LB_STATS_PASSWORD, user "admin").
+# Each is generated unless set in the environment; the nodes read them from theirs (MicroProfile Config).
 #
 # Needs `./mvnw -DskipTests package` first (it lays out payara/target/payara-micro.jar and wscluster.war).
 # Environment: WSCLUSTER_HTTP_PORT (first HTTP port, default 8080), WSCLUSTER_HZ_PORT (first Hazelcast
@@ -15,7 +23,9 @@
 # WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
 # HAProxy (installed with apt-get if missing and run as root): WSCLUSTER_LB_PORT (ws/http entry, default 8000),
 # WSCLUSTER_LB_TLS_PORT (wss/https, default 8443, self-signed certificate generated in the run directory),
-# WSCLUSTER_LB_STATS_PORT (statistics page, default 8404); WSCLUSTER_LB=none runs the nodes alone.
+# WSCLUSTER_LB_STATS_PORT (statistics page, default 8404), WSCLUSTER_LB_MAX_CONN_PER_IP (open connections
+# per client address, default 1000), WSCLUSTER_LB_MAX_RATE_PER_IP (requests and handshakes per second per
+# client address, default 200); WSCLUSTER_LB=none runs the nodes alone.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,18 +44,58 @@ export WSCLUSTER_LB_BIND=127.0.0.1 WSCLUSTER_LB_DIR="$lb_dir"
 export WSCLUSTER_LB_PORT=${WSCLUSTER_LB_PORT:-8000}
 export WSCLUSTER_LB_TLS_PORT=${WSCLUSTER_LB_TLS_PORT:-8443}
 export WSCLUSTER_LB_STATS_PORT=${WSCLUSTER_LB_STATS_PORT:-8404}
+export WSCLUSTER_LB_MAX_CONN_PER_IP=${WSCLUSTER_LB_MAX_CONN_PER_IP:-1000}
+export WSCLUSTER_LB_MAX_RATE_PER_IP=${WSCLUSTER_LB_MAX_RATE_PER_IP:-200}
+
+secrets="$run/secrets.env"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+# Writes the secrets file from the environment, generating what is not set; then exports them.
+make_secrets() {
+    mkdir -p "$run"
+    (umask 077
+     {
+        echo "WSCLUSTER_AUTH_HMAC_SECRET=${WSCLUSTER_AUTH_HMAC_SECRET:-$(openssl rand -hex 32)}"
+        echo "WSCLUSTER_API_KEYS=${WSCLUSTER_API_KEYS:-$(openssl rand -hex 24)}"
+        echo "WSCLUSTER_ADMIN_TOKEN=${WSCLUSTER_ADMIN_TOKEN:-$(openssl rand -hex 24)}"
+        echo "WSCLUSTER_LB_STATS_PASSWORD=${WSCLUSTER_LB_STATS_PASSWORD:-$(openssl rand -hex 16)}"
+     } > "$secrets")
+    load_secrets
+}
+
+load_secrets() {
+    [ -f "$secrets" ] || die "no $secrets: start the cluster with 'up' first"
+    set -a
+    # shellcheck disable=SC1090
+    . "$secrets"
+    set +a
+}
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+token() { # user [ttl] [channels]
+    local user=$1 ttl=${2:-3600} channels=${3:-} header payload signature
+    [[ $user =~ ^[A-Za-z0-9._@-]{1,64}$ ]] || die "user ids are 1-64 of A-Z a-z 0-9 . _ @ -"
+    [[ $ttl =~ ^[0-9]+$ ]] || die "TTL is in seconds"
+    load_secrets
+    header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+    payload=$(printf '{"sub":"%s","exp":%d%s}' "$user" $(( $(date +%s) + ttl )) "${channels:+,\"channels\":$channels}" | b64url)
+    signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -hmac "$WSCLUSTER_AUTH_HMAC_SECRET" -binary | b64url)
+    echo "$header.$payload.$signature"
+}
 
 node_dirs() { ls -d "$run"/node-* 2>/dev/null | sort -V || true; }
 
 alive() { [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
 
 # A plain HTTP GET to 127.0.0.1 in bash itself (no curl needed): prints the response, status line first.
-http_get() { # port path
+http_get() { # port path [authorization]
     timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-        printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$2" >&3
-        cat <&3' _ "$1" "$2" 2>/dev/null
+        { printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n" "$2"
+          [ -z "$3" ] || printf "Authorization: %s\r\n" "$3"
+          printf "Connection: close\r\n\r\n"; } >&3
+        cat <&3' _ "$1" "$2" "${3:-}" 2>/dev/null
 }
 
 ready() { http_get "$1" /health/ready | head -n 1 | grep -q ' 200 '; }
@@ -56,7 +106,7 @@ lb_alive() { [ -f "$lb_dir/pid" ] && kill -0 "$(cat "$lb_dir/pid")" 2>/dev/null;
 
 # HAProxy's servers as "name status" lines, from the statistics CSV (pxname,svname,...; status is field 18).
 lb_servers() {
-    http_get "$WSCLUSTER_LB_STATS_PORT" '/;csv' | awk -F, '$1 == "nodes" && $2 != "BACKEND" { print $2, $18 }'
+    http_get "$WSCLUSTER_LB_STATS_PORT" '/;csv' "Basic $(printf 'admin:%s' "$WSCLUSTER_LB_STATS_PASSWORD" | openssl base64 -A)" | awk -F, '$1 == "nodes" && $2 != "BACKEND" { print $2, $18 }'
 }
 
 start_lb() {
@@ -65,7 +115,6 @@ start_lb() {
         echo "installing haproxy" >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null
     fi
-    command -v openssl >/dev/null || die "openssl is needed for the local TLS certificate"
     mkdir -p "$lb_dir"
     : > "$lb_dir/affinity.map"
     # A self-signed certificate for wss:// on 127.0.0.1 and localhost; clients must trust tls.crt.
@@ -98,7 +147,8 @@ start_node() { # index count
     done
     local lb_options=""
     # The nodes keep HAProxy's backend and affinity map in step with the registry (BackendSync, AffinityMapSync).
-    with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map"
+    # HAProxy is trusted to name the client (X-Forwarded-For) for the limits per client address.
+    with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map -Dwscluster.handshake.trusted-proxies=127.0.0.1"
     # A fresh root each life: a root kept from an earlier one lists the WAR as deployed, so Micro loads it
     # from there and then again for --deploy (a node restarted twice as slowly, its clients sent away).
     rm -rf "$dir/root"
@@ -153,7 +203,7 @@ wait_ready() { # dir
 }
 
 ready_nodes() { # http port: how many READY nodes that node's registry lists
-    http_get "$1" /api/cluster/nodes | grep -o '"state":"READY"' | wc -l
+    http_get "$1" /api/cluster/nodes "Bearer $WSCLUSTER_ADMIN_TOKEN" | grep -o '"state":"READY"' | wc -l
 }
 
 up() {
@@ -164,6 +214,8 @@ up() {
     for ((i = 1; i <= count; i++)); do
         if ready $((http_base + i - 1)); then die "port $((http_base + i - 1)) is already serving"; fi
     done
+    command -v openssl >/dev/null || die "openssl is needed for the secrets and the local TLS certificate"
+    make_secrets
     with_lb && start_lb
     for ((i = 1; i <= count; i++)); do start_node "$i" "$count"; done
     for ((i = 1; i <= count; i++)); do wait_ready "$run/node-$i"; done
@@ -176,11 +228,13 @@ up() {
         for ((i = 1; i <= count; i++)); do wait_lb "node-$i"; done
     fi
     echo "wscluster: $count node(s) ready"
+    echo "  secrets  $secrets  (tokens: $0 token USER; API key: WSCLUSTER_API_KEYS; operations: WSCLUSTER_ADMIN_TOKEN)"
     if with_lb; then
-        echo "  entry    ws://127.0.0.1:$WSCLUSTER_LB_PORT/ws?user=ID  http://127.0.0.1:$WSCLUSTER_LB_PORT/demo/  (HAProxy pid $(cat "$lb_dir/pid"))"
+        echo "  entry    ws://127.0.0.1:$WSCLUSTER_LB_PORT/ws  http://127.0.0.1:$WSCLUSTER_LB_PORT/demo/  (HAProxy pid $(cat "$lb_dir/pid"))"
         echo "  tls      wss://127.0.0.1:$WSCLUSTER_LB_TLS_PORT/ws?user=ID  (self-signed: trust $lb_dir/tls.crt)"
-        echo "  stats    http://127.0.0.1:$WSCLUSTER_LB_STATS_PORT/"
+        echo "  stats    http://127.0.0.1:$WSCLUSTER_LB_STATS_PORT/  (user admin, password WSCLUSTER_LB_STATS_PASSWORD)"
     fi
+    echo "  dashboard http://127.0.0.1:$http_base/dashboard/#token=\$WSCLUSTER_ADMIN_TOKEN  (on the nodes only)"
     for ((i = 1; i <= count; i++)); do
         local http=$((http_base + i - 1))
         echo "  node-$i  pid $(cat "$run/node-$i/pid")  ws://127.0.0.1:$http/ws?user=ID  http://127.0.0.1:$http/api/channels"
@@ -195,6 +249,7 @@ start() {
     dir="$run/node-$i"
     [ -d "$dir" ] && [ "$i" -le "$count" ] || die "node-$i is not part of the cluster in $run"
     alive "$dir" && die "node-$i is running (pid $(cat "$dir/pid"))"
+    load_secrets
     start_node "$i" "$count"
     wait_ready "$dir"
     with_lb && wait_lb "node-$i"
@@ -211,6 +266,7 @@ status() {
         printf '%s  pid %s  http %s  %s\n' "$(basename "$dir")" "$(cat "$dir/pid" 2>/dev/null)" "$(cat "$dir/http-port")" "$state"
     done
     if lb_alive; then
+        load_secrets
         echo "haproxy  pid $(cat "$lb_dir/pid")  entry $WSCLUSTER_LB_PORT  servers: $(lb_servers | tr '\n' ' ')"
     fi
 }
@@ -237,7 +293,7 @@ down() {
         while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
         echo "stopped haproxy (pid $pid)"
     fi
-    rm -rf "$lb_dir"
+    rm -rf "$lb_dir" "$secrets"
 }
 
 case "${1:-}" in
@@ -245,5 +301,6 @@ case "${1:-}" in
     start) start "${2:-}" ;;
     status) status ;;
     down) down ;;
-    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    token) shift; token "$@" ;;
+    *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

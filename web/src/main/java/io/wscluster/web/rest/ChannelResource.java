@@ -20,6 +20,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -80,8 +81,8 @@ public class ChannelResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
-            @QueryParam("key") String key, InputStream body) throws IOException {
-        return publishing.toChannel(channel, priority, key, body);
+            @QueryParam("key") String key, @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
+        return publishing.toChannel(channel, priority, key, type, body);
     }
 
     /**

@@ -10,10 +10,14 @@ import io.wscluster.publish.MessagePublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** What the REST publish resources share: a bounded body, the priority parameter, 202 with the message id (and position). */
@@ -24,13 +28,15 @@ public class RestPublishing {
     MessagePublisher publisher;
 
     /** Publishes the body to a channel; {@code key} may be null. */
-    public Response toChannel(String channel, String priority, String key, InputStream body) throws IOException {
+    public Response toChannel(String channel, String priority, String key, MediaType type, InputStream body) throws IOException {
+        requireUtf8(type);
         String data = readLimited(body, publisher.maxBytes());
         return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key));
     }
 
     /** Sends the body to every connection of a user. */
-    public Response toUser(String user, String priority, InputStream body) throws IOException {
+    public Response toUser(String user, String priority, MediaType type, InputStream body) throws IOException {
+        requireUtf8(type);
         String data = readLimited(body, publisher.maxBytes());
         return accepted(publisher.sendToUser(user, data, Origin.REST, priority(priority)));
     }
@@ -53,7 +59,10 @@ public class RestPublishing {
         };
     }
 
-    /** Reads a body as UTF-8 text without ever holding more than {@code maxBytes}. */
+    /**
+     * Reads a body as UTF-8 text without ever holding more than {@code maxBytes}. Bytes that are not UTF-8
+     * are refused rather than replaced, so data is delivered exactly as sent or not at all.
+     */
     static String readLimited(InputStream body, int maxBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, 8192));
         byte[] buffer = new byte[8192];
@@ -65,6 +74,19 @@ public class RestPublishing {
             }
             out.write(buffer, 0, n);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new MessageRejectedException(ErrorCode.INVALID_DATA, "body is not valid UTF-8");
+        }
+    }
+
+    /** Refuses a declared charset other than UTF-8: the body would be read differently from what was meant. */
+    static void requireUtf8(MediaType type) {
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+            throw new MessageRejectedException(ErrorCode.INVALID_DATA, "charset must be UTF-8, not " + charset);
+        }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -26,7 +27,7 @@ public class UserMessageResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response send(@PathParam("user") String user, @QueryParam("priority") @DefaultValue("normal") String priority,
-            InputStream body) throws IOException {
-        return publishing.toUser(user, priority, body);
+            @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
+        return publishing.toUser(user, priority, type, body);
     }
 }

@@ -1,0 +1,40 @@
+package io.wscluster.web.guard;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * What the handshake guard admits, from MicroProfile Config.
+ *
+ * @param allowedOrigins {@code wscluster.handshake.allowed-origins}: origins ({@code https://app.example})
+ *     whose pages may open sockets besides the node's own origin, comma-separated; {@code *} allows any;
+ *     none by default. Clients that send no Origin (not browsers) are always admitted.
+ * @param maxConnectionsPerAddress {@code wscluster.handshake.max-connections-per-address}: open sockets per
+ *     client address; 0 disables; default 1000
+ * @param maxHandshakesPerSecond {@code wscluster.handshake.max-per-second-per-address}: handshakes per
+ *     second per client address; 0 disables; default 200
+ * @param trustedProxies {@code wscluster.handshake.trusted-proxies}: addresses of proxies (HAProxy) whose
+ *     {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed; none by default
+ */
+public record HandshakeSettings(Set<String> allowedOrigins, int maxConnectionsPerAddress, int maxHandshakesPerSecond,
+        Set<String> trustedProxies) {
+
+    public static HandshakeSettings from(Config config) {
+        return new HandshakeSettings(
+                list(config, "wscluster.handshake.allowed-origins"),
+                config.getOptionalValue("wscluster.handshake.max-connections-per-address", Integer.class).orElse(1000),
+                config.getOptionalValue("wscluster.handshake.max-per-second-per-address", Integer.class).orElse(200),
+                list(config, "wscluster.handshake.trusted-proxies"));
+    }
+
+    boolean anyOrigin() {
+        return allowedOrigins.contains("*");
+    }
+
+    private static Set<String> list(Config config, String key) {
+        return config.getOptionalValue(key, String.class).map(v -> Arrays.stream(v.split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+    }
+}

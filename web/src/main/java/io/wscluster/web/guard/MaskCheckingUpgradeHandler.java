@@ -1,0 +1,60 @@
+package io.wscluster.web.guard;
+
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.WebConnection;
+import java.io.IOException;
+import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
+
+/**
+ * Tyrus's upgrade handler, reading the client through {@link MaskCheckingInputStream}, and telling the
+ * handshake guard when the connection ends ({@link #destroy}), so connections per address are counted.
+ * {@link HandshakeGuard} has the container create this class instead of Tyrus's own.
+ */
+public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
+
+    private volatile Runnable onEnd = () -> { };
+
+    void onEnd(Runnable action) {
+        this.onEnd = action;
+    }
+
+    @Override
+    public void init(WebConnection connection) {
+        super.init(new WebConnection() {
+            private final MaskCheckingInputStream in;
+
+            {
+                try {
+                    in = new MaskCheckingInputStream(connection.getInputStream());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public ServletInputStream getInputStream() {
+                return in;
+            }
+
+            @Override
+            public ServletOutputStream getOutputStream() throws IOException {
+                return connection.getOutputStream();
+            }
+
+            @Override
+            public void close() throws Exception {
+                connection.close();
+            }
+        });
+    }
+
+    @Override
+    public void destroy() {
+        try {
+            super.destroy();
+        } finally {
+            onEnd.run();
+        }
+    }
+}

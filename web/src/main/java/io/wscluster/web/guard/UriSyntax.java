@@ -1,0 +1,41 @@
+package io.wscluster.web.guard;
+
+/**
+ * Whether a raw path or query is well formed (RFC 3986: only the characters allowed there, every {@code %}
+ * followed by two hex digits). The container answers malformed ones badly: Tyrus accepted such a handshake
+ * and then failed decoding its parameters, leaving a socket never served nor closed, and JAX-RS answered
+ * a malformed path with an empty 200.
+ */
+final class UriSyntax {
+
+    private static final String PATH_CHARS = "-._~!$&'()*+,;=:@/";
+    private static final String QUERY_CHARS = PATH_CHARS + "?";
+
+    private UriSyntax() {
+    }
+
+    /** Why the path is malformed, or null. */
+    static String pathProblem(String path) {
+        return problem(path, PATH_CHARS, "path");
+    }
+
+    /** Why the query is malformed, or null (also when there is none). */
+    static String queryProblem(String query) {
+        return query == null ? null : problem(query, QUERY_CHARS, "query");
+    }
+
+    private static String problem(String text, String allowed, String part) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0 || Character.digit(text.charAt(i + 2), 16) < 0) {
+                    return "malformed percent-encoding in the " + part + " at " + i;
+                }
+                i += 2;
+            } else if (!(c < 128 && (Character.isLetterOrDigit(c) || allowed.indexOf(c) >= 0))) {
+                return "character not allowed in a " + part + " at " + i;
+            }
+        }
+        return null;
+    }
+}
