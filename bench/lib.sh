@@ -22,6 +22,11 @@ if [ ${#channel_options[@]} -gt 0 ]; then
     stamp="$stamp-${joined//[=;]/-}"
 fi
 
+# Every load client comes from 127.0.0.1: the limits per client address are lifted for the bench (the
+# load tool still signs a token for each of its users with the cluster's secret, as real clients would).
+export WSCLUSTER_JAVA_OPTS="${WSCLUSTER_JAVA_OPTS:-} -Dwscluster.handshake.max-connections-per-address=0 -Dwscluster.handshake.max-per-second-per-address=0"
+export WSCLUSTER_LB_MAX_CONN_PER_IP=${WSCLUSTER_LB_MAX_CONN_PER_IP:-1000000} WSCLUSTER_LB_MAX_RATE_PER_IP=${WSCLUSTER_LB_MAX_RATE_PER_IP:-1000000}
+
 # Builds the WAR, the Payara layout and the tool once, when any of them is missing.
 build_if_needed() {
     if [ ! -f "$jar" ] || [ ! -f payara/target/wscluster.war ] || [ ! -f payara/target/payara-micro.jar ]; then

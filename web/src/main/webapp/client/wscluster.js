@@ -3,7 +3,7 @@
 // Served by every node at /client/wscluster.js.
 //
 //   import { WsclusterClient } from '/client/wscluster.js';
-//   const client = new WsclusterClient({ urls: ['wss://chat.example.com/ws'], user: 'alice' });
+//   const client = new WsclusterClient({ urls: ['wss://chat.example.com/ws'], token: () => fetchTokenFromMyApp() });
 //   client.on('message', (m) => console.log(m.channel, m.data));
 //   client.on('state', (s) => console.log('now', s));
 //   client.on('ready', (channels) => console.log('subscribed again to', channels));
@@ -17,6 +17,10 @@
 // in order. When the server cannot replay it all (beyond the channel's history, or its stream started
 // again) it emits 'unrecovered' with the channel: reload that state from the application.
 //   client.on('unrecovered', (channel) => reloadFromServer(channel));
+// The token (a JWT from the application's backend; `token` is a string or a function returning one or a
+// promise of one) is sent in a `connect` frame first on every connection, and a fresh one in a `refresh`
+// frame a minute before the current one expires. `user` alone (no token) is for servers run with
+// wscluster.auth.user-param, in development.
 // See PROTOCOL.md for the frames.
 
 const DEFAULTS = {
@@ -29,18 +33,28 @@ const DEFAULTS = {
     jitter: 0.5,              // each delay is reduced by up to this fraction at random, so clients spread out
 };
 
-/** Close codes after which reconnecting cannot help. */
-const FATAL_CLOSES = new Set([1008]);
+/** Close codes after which reconnecting cannot help: policy violation, and a token refused (4003). */
+const FATAL_CLOSES = new Set([1008, 4003]);
+
+/** The claims of a JWT, unverified (the server verifies); {} when it is not one. */
+function claimsOf(token) {
+    try {
+        return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    } catch {
+        return {};
+    }
+}
 
 export class WsclusterClient {
     /**
-     * @param {object} options urls (array of ws:// or wss:// endpoint URLs, tried in turn), user, and
-     *   optionally WebSocket (an implementation; defaults to the global one) and the timing fields of DEFAULTS.
+     * @param {object} options urls (array of ws:// or wss:// endpoint URLs, tried in turn), token (or user,
+     *   in development), and optionally WebSocket (an implementation; defaults to the global one) and the
+     *   timing fields of DEFAULTS.
      */
     constructor(options) {
         this.options = { ...DEFAULTS, ...options };
-        if (!this.options.urls?.length || !this.options.user) {
-            throw new Error('urls and user are required');
+        if (!this.options.urls?.length || !(this.options.user || this.options.token)) {
+            throw new Error('urls and a token (or user) are required');
         }
         this.WebSocketImpl = options.WebSocket || globalThis.WebSocket;
         if (!this.WebSocketImpl) {
@@ -103,6 +117,7 @@ export class WsclusterClient {
 
     close() {
         this.closedByUser = true;
+        clearTimeout(this.refreshTimer);
         clearTimeout(this.reconnectTimer);
         this.#stopHeartbeat();
         this.socket?.close(1000, 'client closed');
@@ -124,16 +139,47 @@ export class WsclusterClient {
         }
     }
 
-    #open() {
+    /** A current token: the option itself, or what its function returns. */
+    async #token() {
+        const t = this.options.token;
+        return typeof t === 'function' ? await t() : t;
+    }
+
+    /** Sends connect (or refresh) with a current token; schedules the next refresh a minute before it expires. */
+    async #authenticate(socket, type) {
+        const token = await this.#token();
+        const reply = await this.#request({ type, token });
+        clearTimeout(this.refreshTimer);
+        if (reply.expiresAt && this.socket === socket) {
+            const inMs = Math.max(1_000, reply.expiresAt - Date.now() - 60_000);
+            this.refreshTimer = setTimeout(() => this.#authenticate(socket, 'refresh').catch((e) => this.#emit('error', e)), inMs);
+        }
+        return reply;
+    }
+
+    async #open() {
         const base = this.options.urls[this.urlIndex % this.options.urls.length];
-        const url = `${base}${base.includes('?') ? '&' : '?'}user=${encodeURIComponent(this.options.user)}`;
+        let user = this.options.user;
+        if (!user && this.options.token) {
+            // The user as a routing hint, so the balancer sends this client to the node it was on.
+            user = claimsOf(await this.#token().catch(() => '') || '').sub;
+        }
+        const url = user ? `${base}${base.includes('?') ? '&' : '?'}user=${encodeURIComponent(user)}` : base;
         this.#setState(this.attempt === 0 ? 'connecting' : 'reconnecting');
         const socket = new this.WebSocketImpl(url);
         this.socket = socket;
-        socket.onopen = () => {
+        socket.onopen = async () => {
             this.attempt = 0;
-            this.#setState('open');
             this.#startHeartbeat();
+            if (this.options.token) {
+                try {
+                    await this.#authenticate(socket, 'connect');
+                } catch (e) {
+                    this.#emit('error', e);
+                    return; // the server closes the connection (4003)
+                }
+            }
+            this.#setState('open');
             // Resubscribe everything; a failure here is reported, not fatal. 'ready' follows once all are answered.
             const resubscribed = [...this.channels].map((channel) =>
                 this.#subscribe(channel).catch((e) => this.#emit('error', e)));
@@ -189,6 +235,7 @@ export class WsclusterClient {
         if (socket !== this.socket) return; // an older socket we already gave up on
         this.socket = null;
         this.#stopHeartbeat();
+        clearTimeout(this.refreshTimer);
         for (const [, waiting] of this.pending) {
             clearTimeout(waiting.timer);
             waiting.reject({ code: 'DISCONNECTED', message: `connection closed (${code})` });
@@ -211,8 +258,10 @@ export class WsclusterClient {
 
     #request(frame, timeoutMs = this.options.requestTimeoutMs) {
         return new Promise((resolve, reject) => {
-            if (!this.socket || this.socket.readyState !== 1) {
-                // Subscriptions are remembered and sent on (re)connect; other requests need a connection.
+            const authenticating = frame.type === 'connect' || frame.type === 'ping';
+            if (!this.socket || this.socket.readyState !== 1 || (this.state !== 'open' && !authenticating)) {
+                // Subscriptions are remembered and sent on (re)connect; other requests need a connection
+                // that has been accepted (its token too).
                 if (frame.type === 'subscribe') {
                     this.#whenOpen().then(() => this.#request(frame)).then(resolve, reject);
                 } else {

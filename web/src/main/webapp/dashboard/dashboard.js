@@ -91,8 +91,25 @@ function renderChannels(channels) {
     }));
 }
 
+// The operations token: from the address (#token=..., which is never sent to the server), kept for the
+// tab's session, or asked for once. Every dashboard call is an operations endpoint.
+const adminToken = (() => {
+    const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+    if (fromHash) {
+        sessionStorage.setItem('wscluster.admin.token', fromHash);
+        history.replaceState(null, '', location.pathname);
+    }
+    let token = sessionStorage.getItem('wscluster.admin.token');
+    if (!token) {
+        token = prompt('Operations token (WSCLUSTER_ADMIN_TOKEN in the cluster\'s secrets.env)') || '';
+        sessionStorage.setItem('wscluster.admin.token', token);
+    }
+    return token;
+})();
+
 async function getJson(path) {
-    const response = await fetch(path, { cache: 'no-store' });
+    const response = await fetch(path, { cache: 'no-store', headers: { Authorization: `Bearer ${adminToken}` } });
+    if (response.status === 401) sessionStorage.removeItem('wscluster.admin.token');
     if (!response.ok) throw new Error(`${path}: ${response.status}`);
     return response.json();
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,7 +42,7 @@ import java.util.logging.Logger;
  *
  * <pre>
  * WsclusterClient client = WsclusterClient.builder().urls(List.of(URI.create("ws://127.0.0.1:8080/ws")))
- *         .user("alice").onMessage(m -&gt; System.out.println(m.data())).build();
+ *         .token(myApp::tokenForAlice).onMessage(m -&gt; System.out.println(m.data())).build();
  * client.connect();
  * client.subscribe("news").join();
  * String id = client.publish("news", "{\"text\":\"hi\"}").join();
@@ -54,10 +55,11 @@ public final class WsclusterClient implements AutoCloseable {
     // each, against 1 us for the parse itself. One lookup serves every client.
     private static final JsonProvider JSON = JsonProvider.provider();
     /** Close codes after which reconnecting cannot help. */
-    private static final Set<Integer> FATAL_CLOSES = Set.of(1008);
+    private static final Set<Integer> FATAL_CLOSES = Set.of(1008, 4003);
 
     private final List<URI> urls;
     private final String user;
+    private final Supplier<String> token;
     private final Duration heartbeat;
     private final Duration pongTimeout;
     private final Duration requestTimeout;
@@ -86,6 +88,7 @@ public final class WsclusterClient implements AutoCloseable {
     private int attempt;
     private WebSocket socket;
     private ScheduledFuture<?> heartbeatTask;
+    private ScheduledFuture<?> refreshTask;
     private volatile ClientState state = ClientState.IDLE;
     private volatile boolean closedByUser;
 
@@ -98,6 +101,7 @@ public final class WsclusterClient implements AutoCloseable {
     private WsclusterClient(Builder b) {
         this.urls = List.copyOf(b.urls);
         this.user = b.user;
+        this.token = b.token;
         this.heartbeat = b.heartbeat;
         this.pongTimeout = b.pongTimeout;
         this.requestTimeout = b.requestTimeout;
@@ -186,7 +190,8 @@ public final class WsclusterClient implements AutoCloseable {
             return;
         }
         URI base = urls.get(urlIndex % urls.size());
-        URI uri = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+        // The user, if known, is a routing hint for the balancer; the token proves it.
+        URI uri = user == null ? base : URI.create(base + (base.getQuery() == null ? "?" : "&") + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
         setState(attempt == 0 ? ClientState.CONNECTING : ClientState.RECONNECTING);
         http.newWebSocketBuilder().connectTimeout(requestTimeout).buildAsync(uri, new Listener())
                 .whenComplete((opened, failure) -> loop.execute(() -> {
@@ -206,6 +211,10 @@ public final class WsclusterClient implements AutoCloseable {
         }
         socket = opened;
         attempt = 0;
+        if (token != null) {
+            // Frames are handled in order: the subscriptions below act as the user the token proves.
+            authenticate("connect");
+        }
         setState(ClientState.OPEN);
         startHeartbeat();
         List<CompletableFuture<?>> resubscribed = new ArrayList<>();
@@ -243,6 +252,9 @@ public final class WsclusterClient implements AutoCloseable {
         }
         socket = null;
         stopHeartbeat();
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
         pending.values().forEach(p -> {
             p.timeout().cancel(false);
             p.reply().completeExceptionally(new RequestFailedException("DISCONNECTED", "connection closed (" + code + ")"));
@@ -286,6 +298,19 @@ public final class WsclusterClient implements AutoCloseable {
             }
             return reply;
         });
+    }
+
+    /** Sends connect (or refresh) with a fresh token; refreshes again a minute before it expires. On the loop. */
+    private void authenticate(String type) {
+        WebSocket current = socket;
+        request(JSON.createObjectBuilder().add("type", type).add("token", token.get()), requestTimeout).whenComplete((reply, failure) -> loop.execute(() -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "The server refused the token (" + type + ")", failure);
+            } else if (socket == current && reply.containsKey("expiresAt")) {
+                long in = Math.max(1_000, reply.getJsonNumber("expiresAt").longValue() - System.currentTimeMillis() - 60_000);
+                refreshTask = loop.schedule(() -> authenticate("refresh"), in, TimeUnit.MILLISECONDS);
+            }
+        }));
     }
 
     private CompletableFuture<JsonObject> request(JsonObjectBuilder frame, Duration timeout) {
@@ -404,6 +429,7 @@ public final class WsclusterClient implements AutoCloseable {
     public static final class Builder {
         private List<URI> urls;
         private String user;
+        private Supplier<String> token;
         private Duration heartbeat = Duration.ofSeconds(25);
         private Duration pongTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(10);
@@ -421,8 +447,15 @@ public final class WsclusterClient implements AutoCloseable {
             return this;
         }
 
+        /** The user: with a token, a routing hint for the balancer; without one, the identity (servers in development mode only). */
         public Builder user(String id) {
             this.user = id;
+            return this;
+        }
+
+        /** Where tokens come from (the application's backend): asked on every connection and a minute before each expires. */
+        public Builder token(Supplier<String> source) {
+            this.token = source;
             return this;
         }
 
@@ -478,8 +511,8 @@ public final class WsclusterClient implements AutoCloseable {
         }
 
         public WsclusterClient build() {
-            if (urls == null || urls.isEmpty() || user == null) {
-                throw new IllegalArgumentException("urls and user are required");
+            if (urls == null || urls.isEmpty() || user == null && token == null) {
+                throw new IllegalArgumentException("urls and a token (or user) are required");
             }
             return new WsclusterClient(this);
         }

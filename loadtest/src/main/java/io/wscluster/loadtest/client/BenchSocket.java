@@ -243,6 +243,11 @@ public final class BenchSocket {
                 pings = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ping\"}")),
                         PING_SECONDS + ThreadLocalRandom.current().nextLong(5), PING_SECONDS, TimeUnit.SECONDS);
                 pendingSubscriptions = channels.length;
+                String token = run.credentials.tokenFor(user);
+                if (token != null) {
+                    // Proves the user first; the node handles frames in order, so the subscriptions follow it.
+                    ctx.write(new TextWebSocketFrame("{\"type\":\"connect\",\"token\":\"" + token + "\"}"));
+                }
                 if (channels.length == 0) {
                     onReady(Clock.micros());
                 }

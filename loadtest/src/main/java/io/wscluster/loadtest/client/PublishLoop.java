@@ -108,10 +108,13 @@ public final class PublishLoop implements Runnable {
         // A failed request leaves a gap in the sequence: harmless, expected counts only what was accepted.
         sequences[local][channel]++;
         URI base = restBases.get(publisherIds[local] % restBases.size());
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/channels/" + run.channels.name(channel) + "/messages"))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/channels/" + run.channels.name(channel) + "/messages"))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(data)).build();
+                .header("Content-Type", "application/json");
+        if (run.credentials.apiAuthorization() != null) {
+            builder.header("Authorization", run.credentials.apiAuthorization());
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(data)).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.release();
             if (failure != null) {

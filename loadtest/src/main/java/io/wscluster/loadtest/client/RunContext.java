@@ -28,9 +28,11 @@ public final class RunContext {
     /** When a node is to be killed (epoch microseconds, told before the kill), or 0: connections lost after it are "affected". */
     public volatile long killedAtMicros;
     public volatile boolean stopping;
+    public final Credentials credentials;
 
-    public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers) {
+    public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers, Credentials credentials) {
         this.connector = connector;
+        this.credentials = credentials;
         this.tallies = tallies;
         this.channels = channels;
         this.runId = runId;

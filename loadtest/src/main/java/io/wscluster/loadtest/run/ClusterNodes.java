@@ -1,5 +1,6 @@
 package io.wscluster.loadtest.run;
 
+import io.wscluster.loadtest.client.Credentials;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -31,8 +32,11 @@ public final class ClusterNodes {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
-    public ClusterNodes(Path runDir) {
+    private final Credentials credentials;
+
+    public ClusterNodes(Path runDir) throws IOException {
         this.runDir = runDir;
+        this.credentials = Credentials.from(runDir.resolve("secrets.env"));
     }
 
     /** One node's footprint: its own count of connections, heap used after a full GC, resident memory. */
@@ -95,8 +99,12 @@ public final class ClusterNodes {
     private int connections(Path dir, String node) throws IOException, InterruptedException {
         int port = Integer.parseInt(Files.readString(dir.resolve("http-port")).trim());
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/cluster/nodes/" + node))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/cluster/nodes/" + node))
+                    .timeout(Duration.ofSeconds(10));
+            if (credentials.adminAuthorization() != null) {
+                request.header("Authorization", credentials.adminAuthorization());
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return -1;
             }

@@ -60,6 +60,11 @@ public final class Coordinator {
     private volatile long killedAtMicros;
     private volatile String killError;
 
+    /** cluster.sh's secrets: --secrets, or secrets.env in --run-dir (the load tool signs its users' tokens with them). */
+    static Path secretsFile(Options options) {
+        return Path.of(options.string("secrets", Path.of(options.string("run-dir", "payara/target/run")).resolve("secrets.env").toString()));
+    }
+
     public Coordinator(Options given) {
         this.given = given;
         this.settings = Settings.from(given);

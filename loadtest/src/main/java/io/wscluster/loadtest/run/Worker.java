@@ -3,6 +3,7 @@ package io.wscluster.loadtest.run;
 import io.wscluster.loadtest.Options;
 import io.wscluster.loadtest.client.BenchSocket;
 import io.wscluster.loadtest.client.Connector;
+import io.wscluster.loadtest.client.Credentials;
 import io.wscluster.loadtest.client.PublishLoop;
 import io.wscluster.loadtest.client.RunContext;
 import io.wscluster.loadtest.measure.Tallies;
@@ -39,14 +40,15 @@ public final class Worker {
     private PublishLoop publishLoop;
     private Thread publishThread;
 
-    Worker(Options options) {
+    Worker(Options options) throws java.io.IOException {
         this.options = options;
         this.settings = Settings.from(options);
         this.workerIndex = options.integer("worker-index", 0);
         String trust = options.string("trust", null);
         Connector connector = new Connector(settings.targets(), settings.sourceAddresses(),
                 trust == null ? null : new File(trust), Math.min(2, Runtime.getRuntime().availableProcessors()));
-        this.run = new RunContext(connector, new Tallies(), settings.channels(), settings.runId(), settings.publishers());
+        this.run = new RunContext(connector, new Tallies(), settings.channels(), settings.runId(), settings.publishers(),
+                Credentials.from(Coordinator.secretsFile(options)));
         this.publisherIds = IntStream.range(0, settings.publishers())
                 .filter(p -> p % settings.processes() == workerIndex).toArray();
     }
