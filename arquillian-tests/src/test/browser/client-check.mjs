@@ -23,7 +23,7 @@ function until(condition, what, timeoutMs = 20_000) {
 
 async function publishRest(node, channel, data) {
     const response = await fetch(`${node}/api/channels/${channel}/messages`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(data) });
+        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.WSCLUSTER_API_KEY}` }, body: JSON.stringify(data) });
     if (response.status !== 202) throw new Error(`publish: ${response.status}`);
     return (await response.json()).id;
 }
@@ -45,7 +45,7 @@ try {
     log('subscribed, received over REST and its own publish');
 
     const drainedAt = Date.now();
-    const drain = await fetch(`${node2}/api/admin/drain`, { method: 'POST' });
+    const drain = await fetch(`${node2}/api/admin/drain`, { method: 'POST', headers: { Authorization: `Bearer ${process.env.WSCLUSTER_ADMIN_TOKEN}` } });
     if (drain.status !== 202) throw new Error(`drain: ${drain.status}`);
     await until(() => events.some(([kind, v]) => kind === 'reconnect' && v === 1012), 'the drain close (1012)');
     // Resubscription happens by itself; publish until a message arrives (bounded by until()).

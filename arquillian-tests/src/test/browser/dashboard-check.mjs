@@ -7,7 +7,7 @@ import { checkPage } from './browser.mjs';
 const [base, screenshot, ids] = process.argv.slice(2);
 const nodes = ids.split(',');
 await checkPage(screenshot, { width: 1400, height: 900 }, async (page) => {
-    await page.goto(`${base}/dashboard/`);
+    await page.goto(`${base}/dashboard/#token=${process.env.WSCLUSTER_ADMIN_TOKEN}`);
     for (const id of nodes) {
         await page.waitForSelector(`#nodes tr[data-node="${id}"] .state.READY`, { timeout: 60_000 });
     }

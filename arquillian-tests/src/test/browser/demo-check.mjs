@@ -15,7 +15,7 @@ await checkPage(screenshot, { width: 900, height: 600 }, async (page) => {
     await page.waitForSelector('#messages li:has-text("hello from the browser")', { timeout: 15_000 });
     console.log('published from the page and received it');
     const response = await fetch(`${other}/api/channels/chat.demo/messages`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify('hello from the other node') });
+        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.WSCLUSTER_API_KEY}` }, body: JSON.stringify('hello from the other node') });
     if (response.status !== 202) throw new Error(`publish on the other node: ${response.status}`);
     await page.waitForSelector('#messages li:has-text("hello from the other node")', { timeout: 15_000 });
     console.log('received a message published on the other node');

@@ -14,7 +14,7 @@ const channel = 'chat.failover';
 
 async function publish(text) {
     const response = await fetch(`${entry}/api/channels/${channel}/messages`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(text),
+        method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.WSCLUSTER_API_KEY}` }, body: JSON.stringify(text),
         signal: AbortSignal.timeout(10_000) });
     if (response.status !== 202) throw new Error(`publish through HAProxy: ${response.status}`);
     return (await response.json()).id;
@@ -44,7 +44,7 @@ await checkPage(screenshot, { width: 900, height: 600 }, async (page) => {
     const publisher = steadyPublisher();
     await page.waitForFunction((n) => document.querySelectorAll('#messages li').length >= n, 5, { timeout: 15_000 });
 
-    const affinity = await (await fetch(`${entry}/api/affinity/${user}`)).json();
+    const affinity = await (await fetch(`${entry}/api/affinity/${user}`, { headers: { Authorization: `Bearer ${process.env.WSCLUSTER_ADMIN_TOKEN}` } })).json();
     const pid = Number(readFileSync(`${runDir}/${affinity.node}/pid`, 'utf8').trim());
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');

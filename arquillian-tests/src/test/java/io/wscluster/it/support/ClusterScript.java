@@ -104,7 +104,15 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_HTTP_PORT", Integer.toString(httpPort));
         builder.environment().put("WSCLUSTER_HZ_PORT", Integer.toString(hazelcastPort));
         builder.environment().put("WSCLUSTER_JGROUPS_PORT", Integer.toString(jgroupsPort));
-        builder.environment().put("WSCLUSTER_JAVA_OPTS", javaOptions);
+        // The test credentials instead of generated ones, the user query parameter as identity (as in the
+        // Arquillian nodes) and no limits per client address: every test client is 127.0.0.1.
+        builder.environment().put("WSCLUSTER_JAVA_OPTS", "-Dwscluster.auth.user-param=true -Dwscluster.handshake.max-connections-per-address=0"
+                + " -Dwscluster.handshake.max-per-second-per-address=0 " + javaOptions);
+        builder.environment().put("WSCLUSTER_AUTH_HMAC_SECRET", Node.HMAC_SECRET);
+        builder.environment().put("WSCLUSTER_API_KEYS", Node.API_KEY);
+        builder.environment().put("WSCLUSTER_ADMIN_TOKEN", Node.ADMIN_TOKEN);
+        builder.environment().put("WSCLUSTER_LB_MAX_CONN_PER_IP", "100000");
+        builder.environment().put("WSCLUSTER_LB_MAX_RATE_PER_IP", "100000");
         builder.environment().put("WSCLUSTER_LB_PORT", Integer.toString(entryPort()));
         builder.environment().put("WSCLUSTER_LB_TLS_PORT", Integer.toString(tlsEntryPort()));
         builder.environment().put("WSCLUSTER_LB_STATS_PORT", Integer.toString(statsPort()));

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
@@ -26,6 +27,11 @@ public final class Node {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final JsonProvider JSON = JsonProvider.provider(); // one lookup, not one per response
+    /** The credentials every test node is configured with (arquillian-tests/pom.xml, it.api.key and it.admin.token). */
+    public static final String API_KEY = System.getProperty("it.api.key", "it-api-key");
+    public static final String ADMIN_TOKEN = System.getProperty("it.admin.token", "it-admin-token");
+    public static final String HMAC_SECRET = System.getProperty("it.hmac.secret", "it-hmac-secret-it-hmac-secret-it-hmac-secret");
+    private static final Pattern SERVER_API = Pattern.compile("/api/(channels/[^/]+/(messages|history|presence)|users/[^/]+/messages).*");
 
     private final int httpPort;
 
@@ -82,13 +88,33 @@ public final class Node {
         return ShrinkWrap.create(ZipImporter.class, "wscluster.war").importFrom(war).as(WebArchive.class);
     }
 
+    /** A GET with the credential the path needs: the API key for the server API, the admin token otherwise. */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return getAs(path, credentialFor(path));
     }
 
+    /** A POST of JSON with the credential the path needs. */
     public HttpResponse<String> postJson(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return postAs(path, body, credentialFor(path));
+    }
+
+    /** A GET with the given bearer credential, or none when it is null. */
+    public HttpResponse<String> getAs(String path, String bearer) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), bearer).GET());
+    }
+
+    /** A POST of JSON with the given bearer credential, or none when it is null. */
+    public HttpResponse<String> postAs(String path, String body, String bearer) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), bearer).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public static String credentialFor(String path) {
+        return SERVER_API.matcher(path).matches() ? API_KEY : ADMIN_TOKEN;
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, String bearer) {
+        return bearer == null ? request : request.header("Authorization", "Bearer " + bearer);
     }
 
     public static JsonObject json(HttpResponse<String> response) {
@@ -100,7 +126,7 @@ public final class Node {
     }
 
     /** The body as JSON; anything else (an error page) fails with what the server said. */
-    private static JsonValue parse(HttpResponse<String> response) {
+    public static JsonValue parse(HttpResponse<String> response) {
         try {
             return JSON.createReader(new StringReader(response.body())).readValue();
         } catch (JsonException e) {

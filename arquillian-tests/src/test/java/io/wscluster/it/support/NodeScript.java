@@ -40,7 +40,10 @@ public final class NodeScript {
         List<String> command = new ArrayList<>(List.of("node"));
         command.addAll(List.of(nodeArgs));
         Path log = Path.of("target", name + ".log").toAbsolutePath();
-        Process process = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+        builder.environment().put("WSCLUSTER_API_KEY", Node.API_KEY);
+        builder.environment().put("WSCLUSTER_ADMIN_TOKEN", Node.ADMIN_TOKEN);
+        Process process = builder
                 .redirectOutput(log.toFile()).start();
         return new NodeScript(process, log);
     }

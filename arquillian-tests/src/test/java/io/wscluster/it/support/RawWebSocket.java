@@ -67,17 +67,26 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** As {@link #connect(URI, int)}, with extra request header lines (each ending in CRLF). */
     public static RawWebSocket connect(URI uri, int receiveBuffer, String extraHeaders) {
+        return connect(uri.getHost(), uri.getPort(), uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                receiveBuffer, extraHeaders);
+    }
+
+    /** A handshake for a request target sent exactly as given, malformed ones included (URI would refuse them). */
+    public static RawWebSocket connect(String host, int port, String target, String extraHeaders) {
+        return connect(host, port, target, 0, extraHeaders);
+    }
+
+    private static RawWebSocket connect(String host, int port, String path, int receiveBuffer, String extraHeaders) {
         try {
             Socket socket = new Socket();
             if (receiveBuffer > 0) {
                 socket.setReceiveBufferSize(receiveBuffer); // before connect, so the window is small from the start
             }
-            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            socket.connect(new InetSocketAddress(host, port), 10_000);
             socket.setSoTimeout(30_000);
             byte[] nonce = new byte[16];
             RANDOM.nextBytes(nonce);
-            String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+            String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
                     + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -50,6 +50,11 @@ public final class WsClient implements AutoCloseable {
         return open(node.wsUri(user), true);
     }
 
+    /** Connects to a WebSocket URI as given (query, user or none) and reads frames as they come. */
+    public static WsClient connect(URI uri) {
+        return open(uri, true);
+    }
+
     /** Connects as {@code user} but never reads: a stalled client. */
     public static WsClient connectWithoutReading(Node node, String user) {
         return open(node.wsUri(user), false);

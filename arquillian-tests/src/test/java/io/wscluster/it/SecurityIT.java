@@ -1,0 +1,316 @@
+package io.wscluster.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wscluster.it.support.Await;
+import io.wscluster.it.support.Node;
+import io.wscluster.it.support.NodeScript;
+import io.wscluster.it.support.RawWebSocket;
+import io.wscluster.it.support.Tokens;
+import io.wscluster.it.support.WsClient;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The node as production runs it ("secure" container): a user is who a signed token says, channels allow
+ * whom their configuration says, the server API and operations need their credentials, foreign pages
+ * cannot open sockets, one address cannot take all connections, and everything refused is answered in JSON.
+ */
+@ExtendWith(ArquillianExtension.class)
+class SecurityIT {
+
+    private static final Node NODE = Node.atPort(18070);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    @Deployment(testable = false)
+    @TargetsContainer("secure")
+    static WebArchive wscluster() {
+        return Node.builtWar();
+    }
+
+    private static WsClient connectAs(String user, String token) {
+        WsClient client = WsClient.connect(NODE.wsUri(user));
+        JsonObject reply = client.request("auth", "{\"type\":\"connect\",\"token\":\"" + token + "\",\"id\":\"auth\"}");
+        assertEquals("connected", reply.getString("type"), reply::toString);
+        assertEquals(user, reply.getString("user"));
+        return client;
+    }
+
+    private static String errorCode(WsClient client, String id, String frame) {
+        JsonObject reply = client.request(id, frame);
+        assertEquals("error", reply.getString("type"), reply::toString);
+        return reply.getString("code");
+    }
+
+    @Test
+    void theUserParameterProvesNothingAndAnotherUsersTokenClosesTheConnection() {
+        try (WsClient alice = connectAs("alice", Tokens.hs256("alice", HOUR));
+             WsClient mallory = WsClient.connect(NODE.wsUri("alice"))) {
+            // Without a token, ?user=alice is only a routing hint: alice's inbox stays closed to mallory.
+            assertEquals("UNAUTHORIZED", errorCode(mallory, "s", "{\"type\":\"subscribe\",\"channel\":\"inbox.user#alice\",\"id\":\"s\"}"));
+            assertEquals("subscribed", alice.request("s", "{\"type\":\"subscribe\",\"channel\":\"inbox.user#alice\",\"id\":\"s\"}").getString("type"));
+            // A valid token for someone else on a connection named alice: closed, 4003.
+            mallory.send("{\"type\":\"connect\",\"token\":\"" + Tokens.hs256("mallory", HOUR) + "\",\"id\":\"c\"}");
+            assertEquals(4003, mallory.awaitClose());
+            // Private messages over REST need the server API's key; alice gets them.
+            assertEquals(401, NODE.postAs("/api/users/alice/messages", "\"psst\"", null).statusCode());
+            assertEquals(401, NODE.postAs("/api/users/alice/messages", "\"psst\"", Tokens.hs256("alice", HOUR)).statusCode(),
+                    "a user's token is not a server credential");
+            HttpResponse<String> sent = NODE.postAs("/api/users/alice/messages", "\"psst\"", Node.API_KEY);
+            assertEquals(202, sent.statusCode(), sent::body);
+            alice.awaitMessage(Node.json(sent).getString("id"));
+            HttpResponse<String> byServerToken = NODE.postAs("/api/channels/news/messages", "\"by token\"",
+                    Tokens.hs256("backend", HOUR, List.of(), List.of("server")));
+            assertEquals(202, byServerToken.statusCode(), "a token with the server role is a server credential");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-jwt", "unsigned", "expired", "wrong-secret", "no-sub", "bad-sub"})
+    void badTokensGetUnauthorizedAndNothingElse(String kind) {
+        long inAMinute = System.currentTimeMillis() + 60_000;
+        String token = switch (kind) {
+            case "unsigned" -> "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSIsImV4cCI6NDEwMjQ0NDgwMH0.";
+            case "expired" -> Tokens.hs256("alice", Duration.ofMinutes(-5));
+            case "wrong-secret" -> Tokens.hs256("another-secret-another-secret-another-secret", "alice", inAMinute);
+            case "no-sub" -> Tokens.hs256(Node.HMAC_SECRET, null, inAMinute);
+            case "bad-sub" -> Tokens.hs256(Node.HMAC_SECRET, "../alice", inAMinute);
+            default -> kind;
+        };
+        try (WsClient client = WsClient.connect(NODE.wsUri(null))) {
+            assertEquals("UNAUTHORIZED", errorCode(client, "c", "{\"type\":\"connect\",\"token\":\"" + token + "\",\"id\":\"c\"}"));
+            assertEquals("pong", client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").getString("type"), "the connection stays, anonymous");
+        }
+    }
+
+    @Test
+    void es256TokensVerifyWithTheConfiguredPublicKey() {
+        try (WsClient carol = connectAs("carol", Tokens.es256("carol", HOUR))) {
+            assertEquals("subscribed", carol.request("s", "{\"type\":\"subscribe\",\"channel\":\"chat.es\",\"id\":\"s\"}").getString("type"));
+        }
+    }
+
+    @Test
+    void anExpiringTokenClosesTheConnectionUnlessRefreshed() {
+        try (WsClient lapsing = connectAs("dave", Tokens.hs256("dave", Duration.ofSeconds(3)));
+             WsClient refreshed = connectAs("erin", Tokens.hs256("erin", Duration.ofSeconds(3)))) {
+            JsonObject reply = refreshed.request("r", "{\"type\":\"refresh\",\"token\":\"" + Tokens.hs256("erin", HOUR) + "\",\"id\":\"r\"}");
+            assertEquals("refreshed", reply.getString("type"), reply::toString);
+            assertTrue(reply.getJsonNumber("expiresAt").longValue() > System.currentTimeMillis() + 60_000);
+            assertEquals(4004, lapsing.awaitClose(), "closed at its token's expiry");
+            // The refreshed one outlived the first token's expiry (which has now passed) and still answers.
+            assertEquals("pong", refreshed.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").getString("type"));
+            // Refresh cannot change the user: a token for another one closes the connection.
+            refreshed.send("{\"type\":\"refresh\",\"token\":\"" + Tokens.hs256("frank", HOUR) + "\",\"id\":\"r2\"}");
+            assertEquals(4003, refreshed.awaitClose());
+        }
+    }
+
+    @Test
+    void channelPermissionsFollowTheConfiguration() {
+        try (WsClient anonymous = WsClient.connect(NODE.wsUri(null));
+             WsClient member = connectAs("gina", Tokens.hs256("gina", HOUR));
+             WsClient vip = connectAs("hank", Tokens.hs256("hank", HOUR, List.of("vip.*"), List.of()))) {
+            // news: anyone may read, only the server publishes.
+            assertEquals("subscribed", anonymous.request("s", "{\"type\":\"subscribe\",\"channel\":\"news\",\"id\":\"s\"}").getString("type"));
+            assertEquals("PERMISSION_DENIED", errorCode(member, "p", "{\"type\":\"publish\",\"channel\":\"news\",\"data\":1,\"id\":\"p\"}"));
+            // chat.*: members only; anonymous is told to authenticate.
+            assertEquals("UNAUTHORIZED", errorCode(anonymous, "c", "{\"type\":\"subscribe\",\"channel\":\"chat.a\",\"id\":\"c\"}"));
+            assertEquals("UNAUTHORIZED", errorCode(anonymous, "cp", "{\"type\":\"publish\",\"channel\":\"chat.a\",\"data\":1,\"id\":\"cp\"}"));
+            assertEquals("subscribed", member.request("c", "{\"type\":\"subscribe\",\"channel\":\"chat.a\",\"id\":\"c\"}").getString("type"));
+            // vip.*: only tokens that grant it.
+            assertEquals("PERMISSION_DENIED", errorCode(member, "v", "{\"type\":\"subscribe\",\"channel\":\"vip.lounge\",\"id\":\"v\"}"));
+            assertEquals("subscribed", vip.request("v", "{\"type\":\"subscribe\",\"channel\":\"vip.lounge\",\"id\":\"v\"}").getString("type"));
+            assertEquals("published", vip.request("vp", "{\"type\":\"publish\",\"channel\":\"vip.lounge\",\"data\":1,\"id\":\"vp\"}").getString("type"));
+            // #user channels: only that user, whatever the pattern says; the server may send to them.
+            assertEquals("PERMISSION_DENIED", errorCode(vip, "i", "{\"type\":\"subscribe\",\"channel\":\"inbox.user#gina\",\"id\":\"i\"}"));
+            assertEquals("PERMISSION_DENIED", errorCode(member, "ip", "{\"type\":\"publish\",\"channel\":\"inbox.user#gina\",\"data\":1,\"id\":\"ip\"}"),
+                    "inbox.* is publish=server");
+            assertEquals("subscribed", member.request("i", "{\"type\":\"subscribe\",\"channel\":\"inbox.user#gina\",\"id\":\"i\"}").getString("type"));
+            HttpResponse<String> toInbox = NODE.postAs("/api/channels/inbox.user%23gina/messages", "\"for gina\"", Node.API_KEY);
+            assertEquals(202, toInbox.statusCode(), toInbox::body);
+            member.awaitMessage(Node.json(toInbox).getString("id"));
+            // Presence and history are read with the subscribe permission.
+            assertEquals("UNAUTHORIZED", errorCode(anonymous, "pr", "{\"type\":\"presence\",\"channel\":\"chat.a\",\"id\":\"pr\"}"));
+        }
+    }
+
+    @Test
+    void theServerApiAndOperationsNeedTheirCredentialsAndAnswerInJson() {
+        record Call(String method, String path, String bearer, int status) {
+        }
+        String user = Tokens.hs256("ivan", HOUR);
+        List<Call> calls = List.of(
+                new Call("POST", "/api/channels/news/messages", null, 401),
+                new Call("POST", "/api/channels/news/messages", "wrong-key", 401),
+                new Call("POST", "/api/channels/news/messages", Node.ADMIN_TOKEN, 401),
+                new Call("POST", "/api/channels/news/messages", Node.API_KEY, 202),
+                new Call("GET", "/api/channels/chat.a/history", user, 401),
+                new Call("GET", "/api/channels/chat.a/history", Node.API_KEY, 200),
+                new Call("GET", "/api/channels/chat.a/presence", null, 401),
+                new Call("GET", "/api/cluster/nodes", null, 401),
+                new Call("GET", "/api/cluster/nodes", Node.API_KEY, 401),
+                new Call("GET", "/api/cluster/nodes", Node.ADMIN_TOKEN, 200),
+                new Call("GET", "/api/affinity/alice", user, 401),
+                new Call("GET", "/api/channels", null, 401),
+                new Call("GET", "/api/channels", Node.ADMIN_TOKEN, 200),
+                new Call("GET", "/api/metrics/history", null, 401),
+                new Call("GET", "/api/cluster/scale", null, 401),
+                new Call("POST", "/api/admin/drain", null, 401),
+                new Call("POST", "/api/admin/drain", Node.API_KEY, 401),
+                new Call("GET", "/api/application.wadl", Node.ADMIN_TOKEN, 404),
+                new Call("GET", "/api/nothing/here", Node.ADMIN_TOKEN, 404),
+                new Call("DELETE", "/api/channels/news/messages", Node.API_KEY, 405));
+        HttpClient http = HttpClient.newHttpClient();
+        for (Call call : calls) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(NODE.uri(call.path())).header("Content-Type", "application/json")
+                    .method(call.method(), call.method().equals("POST") ? HttpRequest.BodyPublishers.ofString("\"x\"") : HttpRequest.BodyPublishers.noBody());
+            if (call.bearer() != null) {
+                request.header("Authorization", "Bearer " + call.bearer());
+            }
+            HttpResponse<String> response = send(http, request.build());
+            assertEquals(call.status(), response.statusCode(), () -> call + ": " + response.body());
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0], call::toString);
+            jakarta.json.JsonValue body = Node.parse(response);
+            if (call.status() >= 400) {
+                assertFalse(body.asJsonObject().getString("code").isBlank(), call::toString);
+            }
+            assertTrue(response.headers().firstValue("Server").isEmpty(), "no Server banner");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"deep", "surrogate", "exponent", "long-number", "duplicate", "invalid-utf8", "latin1"})
+    void restBodiesAreReadStrictlyAndRefusedInJson(String kind) {
+        byte[] body = switch (kind) {
+            case "deep" -> ("[".repeat(1000) + "]".repeat(1000)).getBytes(StandardCharsets.UTF_8);
+            case "surrogate" -> "\"\\ud800\"".getBytes(StandardCharsets.UTF_8);
+            case "exponent" -> "1e2147483648".getBytes(StandardCharsets.UTF_8);
+            case "long-number" -> "1".repeat(1200).getBytes(StandardCharsets.UTF_8);
+            case "duplicate" -> "{\"a\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8);
+            case "invalid-utf8" -> new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'};
+            default -> "\"caf\u00e9\"".getBytes(StandardCharsets.ISO_8859_1);
+        };
+        String type = kind.equals("latin1") ? "application/json; charset=ISO-8859-1" : "application/json";
+        HttpResponse<String> response = send(HttpClient.newHttpClient(), HttpRequest.newBuilder(NODE.uri("/api/channels/news/messages"))
+                .header("Content-Type", type).header("Authorization", "Bearer " + Node.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertEquals(400, response.statusCode(), response::body);
+        assertTrue(Node.json(response).getString("code").matches("INVALID_DATA|BAD_JSON"), response::body);
+    }
+
+    @Test
+    void handshakesWithAForeignOriginOrAMalformedQueryAreRefused() {
+        record Attempt(String query, String headers, String status) {
+        }
+        List<Attempt> attempts = List.of(
+                new Attempt("", "Origin: http://evil.example\r\n", " 403 "),
+                new Attempt("", "Origin: null\r\n", " 403 "),
+                new Attempt("", "Origin: http://127.0.0.1:18070.evil.example\r\n", " 403 "),
+                new Attempt("", "Origin: https://127.0.0.1:18070\r\n", " 403 "),
+                new Attempt("", "Origin: http://127.0.0.1:18070\r\n", " 101 "),
+                new Attempt("", "Origin: http://127.0.0.1:18073\r\n", " 101 "),
+                new Attempt("", "", " 101 "),
+                new Attempt("?user=%ZZ", "", " 400 "),
+                new Attempt("?user=a^b", "", " 400 "),
+                new Attempt("?user=alice&x=%ZZ", "", " 400 "),
+                new Attempt("?user=%", "", " 400 "));
+        for (Attempt attempt : attempts) {
+            try (RawWebSocket socket = RawWebSocket.connect("127.0.0.1", 18070, "/ws" + attempt.query(), attempt.headers())) {
+                assertTrue(socket.handshakeStatus().contains(attempt.status()), () -> attempt + " -> " + socket.handshakeStatus());
+            }
+        }
+    }
+
+    @Test
+    void oneAddressCannotTakeMoreThanItsShareOfConnections() {
+        // The node believes X-Forwarded-For from 127.0.0.1 (its trusted proxy here), so each test is its own address.
+        List<RawWebSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                RawWebSocket socket = RawWebSocket.connect(NODE.wsUri(null), 0, "X-Forwarded-For: 10.9.0.1\r\n");
+                open.add(socket);
+                assertTrue(socket.upgraded(), socket.handshakeStatus());
+            }
+            try (RawWebSocket eleventh = RawWebSocket.connect(NODE.wsUri(null), 0, "X-Forwarded-For: 10.9.0.1\r\n");
+                 RawWebSocket other = RawWebSocket.connect(NODE.wsUri(null), 0, "X-Forwarded-For: 10.9.0.2\r\n")) {
+                assertTrue(eleventh.handshakeStatus().contains(" 429 "), eleventh.handshakeStatus());
+                assertTrue(other.upgraded(), "another address is unaffected");
+            }
+            open.forEach(RawWebSocket::close);
+            open.clear();
+            // Closed sockets are given back: the address may connect again.
+            Await.until(() -> {
+                try (RawWebSocket again = RawWebSocket.connect(NODE.wsUri(null), 0, "X-Forwarded-For: 10.9.0.1\r\n")) {
+                    return again.upgraded();
+                }
+            }, () -> "10.9.0.1 connects again after closing its sockets");
+            // A burst of handshakes: beyond 30 per second, refused whatever else.
+            int limited = 0;
+            for (int i = 0; i < 80; i++) {
+                try (RawWebSocket socket = RawWebSocket.connect(NODE.wsUri(null), 0, "X-Forwarded-For: 10.9.0.3\r\n")) {
+                    if (socket.handshakeStatus().contains(" 429 ")) {
+                        limited++;
+                    }
+                }
+            }
+            assertTrue(limited > 0, "a burst of 80 handshakes from one address met the limit");
+        } finally {
+            open.forEach(RawWebSocket::close);
+        }
+    }
+
+    @Test
+    void aPageFromAnotherOriginCannotOpenASocketInARealBrowser() throws Exception {
+        NodeScript.installDependencies();
+        NodeScript.start("origin-check", "origin-check.mjs", "http://127.0.0.1:18070", "18072", "18073",
+                Path.of("target", "origin-check.png").toAbsolutePath().toString()).assertSucceeds(90);
+    }
+
+    @Test
+    void clusterShSignsTokensTheNodesAccept() throws Exception {
+        Path run = Files.createTempDirectory(Path.of("target"), "token-run");
+        Files.writeString(run.resolve("secrets.env"), "WSCLUSTER_AUTH_HMAC_SECRET=" + Node.HMAC_SECRET + "\n");
+        ProcessBuilder builder = new ProcessBuilder("bash", Path.of("..", "payara", "cluster.sh").toString(), "token", "judy", "600", "[\"vip.*\"]")
+                .redirectErrorStream(true);
+        builder.environment().put("WSCLUSTER_RUN_DIR", run.toAbsolutePath().toString());
+        Process process = builder.start();
+        String token = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertEquals(0, process.waitFor(), token);
+        try (WsClient judy = connectAs("judy", token)) {
+            assertEquals("subscribed", judy.request("v", "{\"type\":\"subscribe\",\"channel\":\"vip.x\",\"id\":\"v\"}").getString("type"),
+                    "the channels claim was signed in");
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
