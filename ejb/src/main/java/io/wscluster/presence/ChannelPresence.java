@@ -43,6 +43,8 @@ public class ChannelPresence {
     private static final Logger LOG = Logger.getLogger(ChannelPresence.class.getName());
     static final String CACHE = "presence";
     static final long BATCH_MILLIS = 20;
+    /** How long after a merge the views and state transfer are taken to have settled. */
+    static final long MERGE_SETTLE_MILLIS = 2_000;
     /** Marks a pending leave. */
     private static final PresenceEntry GONE = new PresenceEntry("", "", "", -1);
 
@@ -138,9 +140,13 @@ public class ChannelPresence {
         if (mirrored == null) {
             return;
         }
-        if (change.merged() && !own.isEmpty()) {
-            own.forEach(pending::putIfAbsent);
-            flushSoon();
+        if (change.merged()) {
+            announceOwn();
+            // Entries that reach a node through the merge's state transfer fire no listener event, and a
+            // write made while the views were still settling can lose to the merge: once it has settled,
+            // write this node's entries again and read the mirror afresh from the cache.
+            schedulers.shared().schedule(this::announceOwn, MERGE_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            schedulers.shared().schedule(this::resync, 2 * MERGE_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
         }
         List<String> gone = new ArrayList<>(change.left());
         List<String> keys = new ArrayList<>();
@@ -155,6 +161,28 @@ public class ChannelPresence {
             keys.forEach(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key));
             LOG.info(() -> "Removed " + keys.size() + " presence entries of nodes that left: " + change.left());
         }
+    }
+
+    private void announceOwn() {
+        if (!own.isEmpty()) {
+            own.forEach(pending::putIfAbsent);
+            flushSoon();
+        }
+    }
+
+    /** Makes the mirror equal to the cache's contents, telling the listeners what it adds or drops. */
+    private void resync() {
+        Cache<String, PresenceEntry> cache = mirrored;
+        if (cache == null || !caches.isRunning()) {
+            return;
+        }
+        Map<String, PresenceEntry> current = new HashMap<>();
+        cache.forEach(current::put);
+        List<String> stale = new ArrayList<>();
+        byChannel.forEach((channel, entries) -> entries.keySet().stream().map(connection -> key(channel, connection))
+                .filter(key -> !current.containsKey(key)).forEach(stale::add));
+        stale.forEach(this::dropFromMirror);
+        current.forEach(this::addToMirror);
     }
 
     private Map<String, PresenceEntry> entries(String channel) {
