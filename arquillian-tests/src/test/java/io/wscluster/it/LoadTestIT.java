@@ -85,7 +85,8 @@ class LoadTestIT {
     private static int tool(Path report, String... options) throws IOException, InterruptedException {
         Files.createDirectories(report);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", TOOL.toString(), "--targets=ws://127.0.0.1:" + CLUSTER.entryPort() + "/ws", "--report=" + report));
+                "-jar", TOOL.toString(), "--targets=ws://127.0.0.1:" + CLUSTER.entryPort() + "/ws", "--report=" + report,
+                "--secrets=" + CLUSTER.runDir().resolve("secrets.env")));
         command.addAll(List.of(options));
         Path log = report.resolve("tool.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

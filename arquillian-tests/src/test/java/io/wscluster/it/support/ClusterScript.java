@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterScript {
 
     private static final Path SCRIPT = Path.of("..", "payara", "cluster.sh").toAbsolutePath().normalize();
+    /** HAProxy's statistics password for the test clusters (cluster.sh would generate one). */
+    static final String STATS_PASSWORD = "it-stats-password";
 
     private final Path runDir;
     private final int httpPort;
@@ -84,7 +86,8 @@ public final class ClusterScript {
     /** HAProxy's servers and their status (UP, DOWN, MAINT...), from its statistics CSV. */
     public Map<String, String> balancerServers() {
         Map<String, String> servers = new TreeMap<>();
-        for (String line : Node.atPort(statsPort()).get("/;csv").body().split("\n")) {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + STATS_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String line : Node.atPort(statsPort()).getWithAuthorization("/;csv", basic).body().split("\n")) {
             String[] fields = line.split(",");
             if (fields.length > 17 && fields[0].equals("nodes") && !fields[1].equals("BACKEND") && !fields[1].equals("FRONTEND")) {
                 servers.put(fields[1], fields[17]);
@@ -111,6 +114,7 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_AUTH_HMAC_SECRET", Node.HMAC_SECRET);
         builder.environment().put("WSCLUSTER_API_KEYS", Node.API_KEY);
         builder.environment().put("WSCLUSTER_ADMIN_TOKEN", Node.ADMIN_TOKEN);
+        builder.environment().put("WSCLUSTER_LB_STATS_PASSWORD", STATS_PASSWORD);
         builder.environment().put("WSCLUSTER_LB_MAX_CONN_PER_IP", "100000");
         builder.environment().put("WSCLUSTER_LB_MAX_RATE_PER_IP", "100000");
         builder.environment().put("WSCLUSTER_LB_PORT", Integer.toString(entryPort()));

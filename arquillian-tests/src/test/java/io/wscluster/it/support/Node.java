@@ -98,6 +98,11 @@ public final class Node {
         return postAs(path, body, credentialFor(path));
     }
 
+    /** A GET with the given Authorization header value (Basic, say). */
+    public HttpResponse<String> getWithAuthorization(String path, String authorization) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET());
+    }
+
     /** A GET with the given bearer credential, or none when it is null. */
     public HttpResponse<String> getAs(String path, String bearer) {
         return send(authorized(HttpRequest.newBuilder(uri(path)), bearer).GET());
