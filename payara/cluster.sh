@@ -21,6 +21,9 @@
 # uses that +100), WSCLUSTER_HEAP (default 512m), WSCLUSTER_JAVA_OPTS (extra JVM options, e.g.
 # -Dwscluster.channels=news,chat.*), WSCLUSTER_READY_TIMEOUT (seconds, default 240),
 # WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
+# Separate hosts (payara/netns.sh sets these): WSCLUSTER_HOSTS, the nodes' addresses in order (default: all
+# 127.0.0.1, the loopback stacks); WSCLUSTER_NETNS, a prefix: node I runs in namespace PREFIXnode-I,
+# HAProxy (bound to WSCLUSTER_LB_BIND) and this script's probes in PREFIXedge.
 # HAProxy (installed with apt-get if missing and run as root): WSCLUSTER_LB_PORT (ws/http entry, default 8000),
 # WSCLUSTER_LB_TLS_PORT (wss/https, default 8443, self-signed certificate generated in the run directory),
 # WSCLUSTER_LB_STATS_PORT (statistics page, default 8404), WSCLUSTER_LB_MAX_CONN_PER_IP (open connections
@@ -40,7 +43,13 @@ heap=${WSCLUSTER_HEAP:-512m}
 ready_timeout=${WSCLUSTER_READY_TIMEOUT:-240}
 lb=${WSCLUSTER_LB:-haproxy}
 lb_dir="$run/lb"
-export WSCLUSTER_LB_BIND=127.0.0.1 WSCLUSTER_LB_DIR="$lb_dir"
+hosts_spec=${WSCLUSTER_HOSTS:-}
+read -r -a hosts_list <<< "${hosts_spec//,/ }"
+netns=${WSCLUSTER_NETNS:-}
+# Runs a command where HAProxy and the probes live: this namespace, or the edge one.
+edge=()
+[ -n "$netns" ] && edge=(ip netns exec "${netns}edge")
+export WSCLUSTER_LB_BIND=${WSCLUSTER_LB_BIND:-127.0.0.1} WSCLUSTER_LB_DIR="$lb_dir"
 export WSCLUSTER_LB_PORT=${WSCLUSTER_LB_PORT:-8000}
 export WSCLUSTER_LB_TLS_PORT=${WSCLUSTER_LB_TLS_PORT:-8443}
 export WSCLUSTER_LB_STATS_PORT=${WSCLUSTER_LB_STATS_PORT:-8404}
@@ -89,16 +98,19 @@ node_dirs() { ls -d "$run"/node-* 2>/dev/null | sort -V || true; }
 
 alive() { [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null; }
 
-# A plain HTTP GET to 127.0.0.1 in bash itself (no curl needed): prints the response, status line first.
-http_get() { # port path [authorization]
-    timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-        { printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n" "$2"
-          [ -z "$3" ] || printf "Authorization: %s\r\n" "$3"
+# Node I's address: its entry in WSCLUSTER_HOSTS, or 127.0.0.1.
+addr() { echo "${hosts_list[$(($1 - 1))]:-127.0.0.1}"; }
+
+# A plain HTTP GET in bash itself (no curl needed), from the edge: prints the response, status line first.
+http_get() { # host port path [authorization]
+    "${edge[@]}" timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
+        { printf "GET %s HTTP/1.0\r\nHost: %s\r\n" "$3" "$1"
+          [ -z "$4" ] || printf "Authorization: %s\r\n" "$4"
           printf "Connection: close\r\n\r\n"; } >&3
-        cat <&3' _ "$1" "$2" "${3:-}" 2>/dev/null
+        cat <&3' _ "$1" "$2" "$3" "${4:-}" 2>/dev/null
 }
 
-ready() { http_get "$1" /health/ready | head -n 1 | grep -q ' 200 '; }
+ready() { http_get "$1" "$2" /health/ready | head -n 1 | grep -q ' 200 '; } # host port
 
 with_lb() { [ "$lb" != none ]; }
 
@@ -106,7 +118,7 @@ lb_alive() { [ -f "$lb_dir/pid" ] && kill -0 "$(cat "$lb_dir/pid")" 2>/dev/null;
 
 # HAProxy's servers as "name status" lines, from the statistics CSV (pxname,svname,...; status is field 18).
 lb_servers() {
-    http_get "$WSCLUSTER_LB_STATS_PORT" '/;csv' "Basic $(printf 'admin:%s' "$WSCLUSTER_LB_STATS_PASSWORD" | openssl base64 -A)" | awk -F, '$1 == "nodes" && $2 != "BACKEND" { print $2, $18 }'
+    http_get "$WSCLUSTER_LB_BIND" "$WSCLUSTER_LB_STATS_PORT" '/;csv' "Basic $(printf 'admin:%s' "$WSCLUSTER_LB_STATS_PASSWORD" | openssl base64 -A)" | awk -F, '$1 == "nodes" && $2 != "BACKEND" { print $2, $18 }'
 }
 
 start_lb() {
@@ -119,11 +131,11 @@ start_lb() {
     : > "$lb_dir/affinity.map"
     # A self-signed certificate for wss:// on 127.0.0.1 and localhost; clients must trust tls.crt.
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj /CN=localhost \
-        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+        -addext "subjectAltName=IP:$WSCLUSTER_LB_BIND,IP:127.0.0.1,DNS:localhost" \
         -keyout "$lb_dir/tls.key" -out "$lb_dir/tls.crt" 2>/dev/null
     cat "$lb_dir/tls.crt" "$lb_dir/tls.key" > "$lb_dir/tls.pem"
     haproxy -c -q -f "$here/haproxy.cfg" || die "haproxy.cfg is not valid"
-    nohup haproxy -db -f "$here/haproxy.cfg" > "$lb_dir/haproxy.log" 2>&1 &
+    nohup "${edge[@]}" haproxy -db -f "$here/haproxy.cfg" > "$lb_dir/haproxy.log" 2>&1 &
     echo $! > "$lb_dir/pid"
 }
 
@@ -140,34 +152,41 @@ wait_lb() { # node name
 start_node() { # index count
     local i=$1 count=$2
     local dir="$run/node-$i" http=$((http_base + i - 1)) hz=$((hz_base + i - 1)) jg=$((jg_base + i - 1))
-    local members="" hosts="" j
-    for ((j = 0; j < count; j++)); do
-        members+="${members:+,}127.0.0.1:$((hz_base + j))"
-        hosts+="${hosts:+,}127.0.0.1[$((jg_base + j))]"
+    local address members="" hosts="" j jgroups="" launch=()
+    address=$(addr "$i")
+    for ((j = 1; j <= count; j++)); do
+        members+="${members:+,}$(addr "$j"):$((hz_base + j - 1))"
+        hosts+="${hosts:+,}$(addr "$j")[$((jg_base + j - 1))]"
     done
+    # On separate hosts: the "hosts" JGroups stack bound to the node's address, the node in its namespace.
+    [ "$address" != 127.0.0.1 ] && jgroups="-Dwscluster.jgroups.stack=hosts -Dwscluster.jgroups.bind-address=$address"
+    [ -n "$netns" ] && launch=(ip netns exec "${netns}node-$i")
     local lb_options=""
     # The nodes keep HAProxy's backend and affinity map in step with the registry (BackendSync, AffinityMapSync).
     # HAProxy is trusted to name the client (X-Forwarded-For) for the limits per client address.
-    with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map -Dwscluster.handshake.trusted-proxies=127.0.0.1"
+    with_lb && lb_options="-Dwscluster.haproxy.runtime-api=unix:$lb_dir/haproxy.sock -Dwscluster.haproxy.affinity-map=$lb_dir/affinity.map -Dwscluster.handshake.trusted-proxies=$WSCLUSTER_LB_BIND"
     # A fresh root each life: a root kept from an earlier one lists the WAR as deployed, so Micro loads it
     # from there and then again for --deploy (a node restarted twice as slowly, its clients sent away).
     rm -rf "$dir/root"
     mkdir -p "$dir/tmp" "$dir/root"
     echo "$http" > "$dir/http-port"
+    echo "$address" > "$dir/http-host"
+    # The HTTP listener binds the node's own address (the pre-boot file's is 127.0.0.1).
+    sed "s/http-listener.address=127.0.0.1/http-listener.address=$address/" "$here/preboot.asadmin" > "$dir/preboot.asadmin"
     # Every flag that keeps the node on loopback (README, "Network safety"): Hazelcast bound to
     # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file,
     # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports).
     # shellcheck disable=SC2086
-    nohup java -Xmx"$heap" -Djava.io.tmpdir="$dir/tmp" -Djava.net.preferIPv4Stack=true \
+    nohup "${launch[@]}" java -Xmx"$heap" -Djava.io.tmpdir="$dir/tmp" -Djava.net.preferIPv4Stack=true \
         -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
-        -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://127.0.0.1:$http" \
-        -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" \
+        -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://$address:$http" \
+        -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" $jgroups \
         $lb_options ${WSCLUSTER_JAVA_OPTS:-} \
         -jar "$micro" \
-        --disablePhoneHome --interfaces 127.0.0.1 --nohostaware \
+        --disablePhoneHome --interfaces "$address" --nohostaware \
         --clusterMode "tcpip:$members" --startPort "$hz" --clusterName wscluster-local \
         --name "node-$i" --port "$http" --rootdir "$dir/root" \
-        --prebootcommandfile "$here/preboot.asadmin" \
+        --prebootcommandfile "$dir/preboot.asadmin" \
         --deploy "$war" \
         > "$dir/server.log" 2>&1 &
     echo $! > "$dir/pid"
@@ -191,10 +210,11 @@ startup_report() { # dir
 }
 
 wait_ready() { # dir
-    local dir=$1 http deadline
+    local dir=$1 http host deadline
     http=$(cat "$dir/http-port")
+    host=$(cat "$dir/http-host")
     deadline=$((SECONDS + ready_timeout))
-    until ready "$http"; do
+    until ready "$host" "$http"; do
         alive "$dir" || { startup_report "$dir"; die "$(basename "$dir") exited during start-up"; }
         [ $SECONDS -lt $deadline ] || { startup_report "$dir"; die "$(basename "$dir") not ready after ${ready_timeout}s"; }
         sleep 1
@@ -202,8 +222,8 @@ wait_ready() { # dir
     # Micro logs "ready" even when the deployment failed; readiness above proves the app is up.
 }
 
-ready_nodes() { # http port: how many READY nodes that node's registry lists
-    http_get "$1" /api/cluster/nodes "Bearer $WSCLUSTER_ADMIN_TOKEN" | grep -o '"state":"READY"' | wc -l
+ready_nodes() { # host port: how many READY nodes that node's registry lists
+    http_get "$1" "$2" /api/cluster/nodes "Bearer $WSCLUSTER_ADMIN_TOKEN" | grep -o '"state":"READY"' | wc -l
 }
 
 up() {
@@ -212,7 +232,7 @@ up() {
     [ -f "$micro" ] && [ -f "$war" ] || die "run ./mvnw -DskipTests package first"
     [ -z "$(node_dirs)" ] || die "a cluster is already laid out in $run; run 'down' first"
     for ((i = 1; i <= count; i++)); do
-        if ready $((http_base + i - 1)); then die "port $((http_base + i - 1)) is already serving"; fi
+        if ready "$(addr "$i")" $((http_base + i - 1)); then die "$(addr "$i"):$((http_base + i - 1)) is already serving"; fi
     done
     command -v openssl >/dev/null || die "openssl is needed for the secrets and the local TLS certificate"
     make_secrets
@@ -220,7 +240,7 @@ up() {
     for ((i = 1; i <= count; i++)); do start_node "$i" "$count"; done
     for ((i = 1; i <= count; i++)); do wait_ready "$run/node-$i"; done
     deadline=$((SECONDS + ready_timeout))
-    until [ "$(ready_nodes "$http_base")" -ge "$count" ]; do
+    until [ "$(ready_nodes "$(addr 1)" "$http_base")" -ge "$count" ]; do
         [ $SECONDS -lt $deadline ] || die "the registry does not show $count READY nodes after ${ready_timeout}s"
         sleep 0.5
     done
@@ -230,14 +250,14 @@ up() {
     echo "wscluster: $count node(s) ready"
     echo "  secrets  $secrets  (tokens: $0 token USER; API key: WSCLUSTER_API_KEYS; operations: WSCLUSTER_ADMIN_TOKEN)"
     if with_lb; then
-        echo "  entry    ws://127.0.0.1:$WSCLUSTER_LB_PORT/ws  http://127.0.0.1:$WSCLUSTER_LB_PORT/demo/  (HAProxy pid $(cat "$lb_dir/pid"))"
-        echo "  tls      wss://127.0.0.1:$WSCLUSTER_LB_TLS_PORT/ws?user=ID  (self-signed: trust $lb_dir/tls.crt)"
-        echo "  stats    http://127.0.0.1:$WSCLUSTER_LB_STATS_PORT/  (user admin, password WSCLUSTER_LB_STATS_PASSWORD)"
+        echo "  entry    ws://$WSCLUSTER_LB_BIND:$WSCLUSTER_LB_PORT/ws  http://$WSCLUSTER_LB_BIND:$WSCLUSTER_LB_PORT/demo/  (HAProxy pid $(cat "$lb_dir/pid"))"
+        echo "  tls      wss://$WSCLUSTER_LB_BIND:$WSCLUSTER_LB_TLS_PORT/ws  (self-signed: trust $lb_dir/tls.crt)"
+        echo "  stats    http://$WSCLUSTER_LB_BIND:$WSCLUSTER_LB_STATS_PORT/  (user admin, password WSCLUSTER_LB_STATS_PASSWORD)"
     fi
-    echo "  dashboard http://127.0.0.1:$http_base/dashboard/#token=\$WSCLUSTER_ADMIN_TOKEN  (on the nodes only)"
+    echo "  dashboard http://$(addr 1):$http_base/dashboard/#token=\$WSCLUSTER_ADMIN_TOKEN  (on the nodes only)"
     for ((i = 1; i <= count; i++)); do
         local http=$((http_base + i - 1))
-        echo "  node-$i  pid $(cat "$run/node-$i/pid")  ws://127.0.0.1:$http/ws?user=ID  http://127.0.0.1:$http/api/channels"
+        echo "  node-$i  pid $(cat "$run/node-$i/pid")  ws://$(addr "$i"):$http/ws  http://$(addr "$i"):$http/api/"
     done
 }
 
@@ -261,7 +281,7 @@ status() {
     [ -n "$(node_dirs)" ] || { echo "no nodes"; return 0; }
     for dir in $(node_dirs); do
         if ! alive "$dir"; then state="stopped"
-        elif ready "$(cat "$dir/http-port")"; then state="ready"
+        elif ready "$(cat "$dir/http-host")" "$(cat "$dir/http-port")"; then state="ready"
         else state="starting"; fi
         printf '%s  pid %s  http %s  %s\n' "$(basename "$dir")" "$(cat "$dir/pid" 2>/dev/null)" "$(cat "$dir/http-port")" "$state"
     done
