@@ -18,8 +18,10 @@ public final class CloseCodes {
     public static final CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.getCloseCode(4001);
     /** The client sent nothing for wscluster.session.idle-timeout-ms. */
     public static final CloseCode IDLE_TIMEOUT = CloseReason.CloseCodes.getCloseCode(4002);
-    /** No valid token in time, or a token for another user than the connection's. */
+    /** A token for another user than the connection's: reconnecting with the same one cannot help. */
     public static final CloseCode UNAUTHORIZED = CloseReason.CloseCodes.getCloseCode(4003);
+    /** No token within the connect timeout (a client that never sends one, or a node too busy to read it): reconnect. */
+    public static final CloseCode CONNECT_TIMEOUT = CloseReason.CloseCodes.getCloseCode(4005);
     /** The connection's token expired and was not refreshed. */
     public static final CloseCode TOKEN_EXPIRED = CloseReason.CloseCodes.getCloseCode(4004);
 
@@ -45,6 +47,10 @@ public final class CloseCodes {
 
     public static CloseReason unauthorized(String why) {
         return new CloseReason(UNAUTHORIZED, "unauthorized: " + why);
+    }
+
+    public static CloseReason connectTimeout(long millis) {
+        return new CloseReason(CONNECT_TIMEOUT, "no valid token within " + millis + " ms: send connect first");
     }
 
     public static CloseReason tokenExpired() {

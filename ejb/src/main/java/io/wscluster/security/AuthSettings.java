@@ -20,7 +20,7 @@ import org.eclipse.microprofile.config.Config;
  * @param userParam {@code wscluster.auth.user-param}: for development only: the {@code user} query parameter
  *     is taken as the user's identity without proof; default false
  * @param connectTimeoutMillis {@code wscluster.auth.connect-timeout-ms}: a connection that has not sent a
- *     valid token by then is closed (4003), unless anonymous connections are allowed; default 10000
+ *     valid token by then is closed (4005), unless anonymous connections are allowed; default 10000
  * @param apiKeys {@code wscluster.api.keys}: keys for the server API (REST publishing, history, presence),
  *     comma-separated; none by default (then only server tokens)
  * @param adminToken {@code wscluster.admin.token}: the operations token (registry, affinity, channel

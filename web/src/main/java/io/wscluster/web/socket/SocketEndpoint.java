@@ -20,7 +20,6 @@ import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import io.wscluster.publish.MessagePublisher;
 import io.wscluster.registry.LocalNode;
-import io.wscluster.schedule.Schedulers;
 import io.wscluster.security.AuthSettings;
 import io.wscluster.security.ChannelPermissions;
 import io.wscluster.security.Identity;
@@ -37,6 +36,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -46,8 +46,8 @@ import java.util.logging.Logger;
  * The WebSocket endpoint at {@code /ws}: one instance per connection, speaking the JSON protocol of
  * PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error frames, never a
  * disconnect. A connection proves its user with a token ({@code connect}); until then it may only ping,
- * or act as anonymous where that is allowed. It is closed when its token expires unrefreshed (4004), or
- * when it sends none in time (4003).
+ * or act as anonymous where that is allowed. It is closed when its token expires unrefreshed (4004), when
+ * it sends none in time (4005), or when a token names another user (4003).
  */
 @ServerEndpoint(value = "/ws", configurator = SocketConfigurator.class)
 public class SocketEndpoint {
@@ -58,7 +58,7 @@ public class SocketEndpoint {
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
-                    Metrics metrics, TokenVerifier tokens, Schedulers schedulers, SocketSettings settings, TyrusWriters writers) {
+                    Metrics metrics, TokenVerifier tokens, ScheduledExecutorService deadlines, SocketSettings settings, TyrusWriters writers) {
     }
 
     private final Services services;
@@ -109,8 +109,7 @@ public class SocketEndpoint {
             connection = services.hub().open(new TyrusConnection(session, services.writers().of(session)),
                     identity == null ? null : identity.user());
             if (identity == null) {
-                closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(),
-                        CloseCodes.unauthorized("no valid token within " + auth.connectTimeoutMillis() + " ms: send connect first"));
+                closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(), CloseCodes.connectTimeout(auth.connectTimeoutMillis()));
             }
         }
         LOG.fine(() -> "Opened " + session.getId() + (user == null ? "" : " for user " + user));
@@ -207,7 +206,7 @@ public class SocketEndpoint {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        deadline = atMillis == Long.MAX_VALUE ? null : services.schedulers().shared().schedule(
+        deadline = atMillis == Long.MAX_VALUE ? null : services.deadlines().schedule(
                 () -> services.hub().close(connection, reason), Math.max(0, atMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 

@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * Tyrus hands every session the container's scheduler and reschedules an idle-timeout task on it for
  * every frame received or sent, whatever the timeout (ours is 0: the task does nothing), and Payara's
  * managed executor captures context for every task it is given, which runs a ServiceLoader over the
- * application's whole class path: half the CPU of a busy node. Tyrus has no setting for it, hence
+ * application's whole class path: half the CPU of a busy node. On the plain scheduler that idle task is not
+ * even queued ({@link IdleTimeoutSkippingScheduler}). Tyrus has no setting for it, hence
  * reflection into {@code BaseContainer}, once at start-up; should its internals change, sessions keep the
  * managed scheduler (slower, still correct) and this is logged.
  */
@@ -39,7 +40,7 @@ public class TyrusScheduler {
         try {
             Field field = field(container.getClass());
             field.setAccessible(true);
-            field.set(container, schedulers.create("wscluster-tyrus-timers", 1));
+            field.set(container, new IdleTimeoutSkippingScheduler(schedulers.create("wscluster-tyrus-timers", 1)));
             LOG.fine("Tyrus sessions schedule their timers on a plain scheduler");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.WARNING, "Cannot give " + container.getClass().getName() + " a plain scheduler; every frame"
