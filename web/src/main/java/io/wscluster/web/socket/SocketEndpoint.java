@@ -206,6 +206,9 @@ public class SocketEndpoint {
         if (deadline != null) {
             deadline.cancel(false);
         }
+        if (closed) {
+            return; // a token verified just as the connection closed: nothing left to time out
+        }
         deadline = atMillis == Long.MAX_VALUE ? null : services.deadlines().schedule(
                 () -> services.hub().close(connection, reason), Math.max(0, atMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
