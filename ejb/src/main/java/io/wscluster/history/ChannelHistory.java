@@ -165,16 +165,7 @@ public class ChannelHistory implements StreamReader {
     }
 
     @Override
-    public StreamSlice since(String channel, long since, int limit) {
-        return read(channel, new ReadSince(since, limit, false));
-    }
-
-    @Override
-    public StreamSlice latest(String channel, int limit) {
-        return read(channel, new ReadSince(0, limit, true));
-    }
-
-    private StreamSlice read(String channel, ReadSince read) {
+    public StreamSlice read(String channel, ReadSince read) {
         try {
             return maps().readOnly().eval(channel, read).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -29,16 +29,7 @@ public final class MemoryStreams implements StreamReader {
     }
 
     @Override
-    public StreamSlice since(String channel, long since, int limit) {
-        return read(channel, new ReadSince(since, limit, false));
-    }
-
-    @Override
-    public StreamSlice latest(String channel, int limit) {
-        return read(channel, new ReadSince(0, limit, true));
-    }
-
-    private StreamSlice read(String channel, ReadSince read) {
+    public StreamSlice read(String channel, ReadSince read) {
         ChannelStream stream = streams.get(channel);
         return stream == null ? StreamSlice.NONE : read.slice(stream);
     }
