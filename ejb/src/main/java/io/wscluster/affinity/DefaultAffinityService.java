@@ -5,6 +5,7 @@ import io.wscluster.metrics.Metrics;
 import io.wscluster.registry.LocalNode;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
+import io.wscluster.schedule.CoalescedTask;
 import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -56,10 +56,11 @@ public class DefaultAffinityService implements AffinityService {
     private NodeSelector selector;
     /** Users whose affinity is to be written: when they connected, or {@link #DISCONNECTED}. */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private CoalescedTask flushes;
 
     @PostConstruct
     void init() {
+        flushes = new CoalescedTask(schedulers.shared(), BATCH_MILLIS, this::flush);
         settings = AffinitySettings.from(config);
         selector = NodeSelectors.named(settings.strategy()); // an unknown name fails the deployment, loudly
     }
@@ -72,25 +73,18 @@ public class DefaultAffinityService implements AffinityService {
     @Override
     public void connected(String user) {
         pending.put(user, System.currentTimeMillis());
-        flushSoon();
+        flushes.request();
     }
 
     @Override
     public void disconnected(String user) {
         // Connected and gone within one batch: nothing was written, nothing to release.
         pending.compute(user, (u, at) -> at != null && at > 0 ? null : DISCONNECTED);
-        flushSoon();
-    }
-
-    private void flushSoon() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            schedulers.shared().schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
-        }
+        flushes.request();
     }
 
     /** One thread at a time: a user's connect and disconnect are never reordered. */
     private synchronized void flush() {
-        flushScheduled.set(false);
         if (!caches.isRunning()) {
             pending.clear();
             return;

@@ -6,6 +6,7 @@ import io.wscluster.channel.ChannelOptions;
 import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.cluster.MembershipChange;
 import io.wscluster.registry.LocalNode;
+import io.wscluster.schedule.CoalescedTask;
 import io.wscluster.schedule.Schedulers;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -77,12 +77,13 @@ public class ChannelPresence {
     private final Map<String, PresenceEntry> pending = new ConcurrentHashMap<>();
     /** This node's own entries: written again after a merge, in case the other side dropped them meanwhile. */
     private final Map<String, PresenceEntry> own = new ConcurrentHashMap<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private CoalescedTask flushes;
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Cache<String, PresenceEntry> mirrored;
 
     @PostConstruct
     void init() {
+        flushes = new CoalescedTask(schedulers.shared(), BATCH_MILLIS, this::flush);
         settings = PresenceSettings.from(config);
     }
 
@@ -101,7 +102,7 @@ public class ChannelPresence {
         PresenceEntry entry = new PresenceEntry(user, connection, node.id(), System.currentTimeMillis());
         own.put(key, entry);
         pending.put(key, entry);
-        flushSoon();
+        flushes.request();
     }
 
     /** The connection unsubscribed or closed. */
@@ -109,7 +110,7 @@ public class ChannelPresence {
         String key = key(channel, connection);
         own.remove(key);
         pending.put(key, GONE);
-        flushSoon();
+        flushes.request();
     }
 
     /**
@@ -166,7 +167,7 @@ public class ChannelPresence {
     private void announceOwn() {
         if (!own.isEmpty()) {
             own.forEach(pending::putIfAbsent);
-            flushSoon();
+            flushes.request();
         }
     }
 
@@ -189,15 +190,8 @@ public class ChannelPresence {
         return byChannel.getOrDefault(channel, Map.of());
     }
 
-    private void flushSoon() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            schedulers.shared().schedule(this::flush, BATCH_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** One thread at a time: a connection's join and leave are never reordered. */
     private synchronized void flush() {
-        flushScheduled.set(false);
         if (!caches.isRunning()) {
             pending.clear();
             return;
