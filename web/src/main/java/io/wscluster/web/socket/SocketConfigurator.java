@@ -12,7 +12,6 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.Extension;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.glassfish.tyrus.ext.extension.deflate.PerMessageDeflateExtension;
 
@@ -28,7 +27,6 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
 
     private final SocketSettings settings = SocketSettings.from(ConfigProvider.getConfig());
     private volatile SocketEndpoint.Services services;
-    private static ScheduledExecutorService deadlines;
 
     /**
      * One endpoint per connection, given beans looked up once. Tyrus's CDI provider would inject every
@@ -43,28 +41,27 @@ public class SocketConfigurator extends ServerEndpointConfig.Configurator {
         return endpointClass.cast(new SocketEndpoint(services()));
     }
 
+    /**
+     * Resolved once, on the first handshake. The connections' token deadlines (connect timeout, expiry) get
+     * a scheduler of their own: two are set per connection, and on the shared housekeeping scheduler a burst
+     * of handshakes queued on its lock.
+     */
     private SocketEndpoint.Services services() {
         SocketEndpoint.Services resolved = services;
         if (resolved == null) {
-            CDI<Object> cdi = CDI.current();
-            resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
-                    cdi.select(ChannelCatalog.class).get(), cdi.select(ChannelPresence.class).get(), cdi.select(LocalNode.class).get(),
-                    cdi.select(Metrics.class).get(), cdi.select(TokenVerifier.class).get(), deadlines(cdi.select(Schedulers.class).get()),
-                    settings, new TyrusWriters());
-            services = resolved; // a race only resolves the same client proxies twice
+            synchronized (this) {
+                resolved = services;
+                if (resolved == null) {
+                    CDI<Object> cdi = CDI.current();
+                    resolved = new SocketEndpoint.Services(cdi.select(Hub.class).get(), cdi.select(MessagePublisher.class).get(),
+                            cdi.select(ChannelCatalog.class).get(), cdi.select(ChannelPresence.class).get(), cdi.select(LocalNode.class).get(),
+                            cdi.select(Metrics.class).get(), cdi.select(TokenVerifier.class).get(),
+                            cdi.select(Schedulers.class).get().create("wscluster-token-deadlines", 1), settings, new TyrusWriters());
+                    services = resolved;
+                }
+            }
         }
         return resolved;
-    }
-
-    /**
-     * The connections' token deadlines (connect timeout, expiry) on a scheduler of their own: two are set
-     * per connection, and on the shared housekeeping scheduler a burst of handshakes queued on its lock.
-     */
-    private static synchronized ScheduledExecutorService deadlines(Schedulers schedulers) {
-        if (deadlines == null) {
-            deadlines = schedulers.create("wscluster-token-deadlines", 1);
-        }
-        return deadlines;
     }
 
     @Override
