@@ -22,6 +22,8 @@ public final class LoadTest {
                                        runs out of ports), none, a count N (127.0.0.1..127.0.0.N) or a list
               --trust=FILE             PEM certificate to trust for wss:// (e.g. payara/target/run/lb/tls.crt)
               --connect-timeout=D      extra time for the connect phase beyond N/R (default 60s)
+              --heartbeat=D            ping interval (default 25s); a socket silent for twice as long is given
+                                       up and reconnected, as the client library does
               --secrets=FILE           cluster.sh's secrets.env (default: the one in --run-dir): each user's
                                        token is signed with its HMAC secret and sent in a connect frame; REST
                                        publishing uses its API key. Without it, users go by ?user= only.

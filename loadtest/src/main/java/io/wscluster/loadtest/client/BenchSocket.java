@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchSocket {
 
-    private static final long PING_SECONDS = 25;
-
     private final RunContext run;
     private final int index;
     private final String user;
@@ -230,6 +228,7 @@ public final class BenchSocket {
         private int closeCode = 1006;
         private boolean open;
         private ScheduledFuture<?> pings;
+        private long lastHeardMicros;
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -239,9 +238,19 @@ public final class BenchSocket {
                 if (channels.length > 0) {
                     run.tallies.connected.incrementAndGet();
                 }
-                // The nodes close connections silent for 120 s (4002); real clients ping, so do these.
-                pings = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ping\"}")),
-                        PING_SECONDS + ThreadLocalRandom.current().nextLong(5), PING_SECONDS, TimeUnit.SECONDS);
+                // The nodes close connections silent for 120 s (4002); real clients ping, so do these. And as the
+                // client library does, a socket that brought nothing (not even a pong) for two heartbeats is
+                // given up: behind HAProxy, a node cut off by the network leaves the connection open but dead.
+                long heartbeat = run.heartbeatMillis;
+                lastHeardMicros = Clock.micros();
+                pings = ctx.executor().scheduleAtFixedRate(() -> {
+                    if (Clock.micros() - lastHeardMicros > 2_000 * heartbeat) {
+                        run.tallies.error("no pong for " + 2 * heartbeat + " ms");
+                        ctx.close();
+                    } else {
+                        ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ping\"}"));
+                    }
+                }, heartbeat + ThreadLocalRandom.current().nextLong(Math.max(1, heartbeat / 5)), heartbeat, TimeUnit.MILLISECONDS);
                 pendingSubscriptions = channels.length;
                 String token = run.credentials.tokenFor(user);
                 if (token != null) {
@@ -264,6 +273,7 @@ public final class BenchSocket {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
             long now = Clock.micros();
+            lastHeardMicros = now;
             if (frame instanceof TextWebSocketFrame) {
                 String text = frame.content().toString(StandardCharsets.UTF_8);
                 String type = Frames.type(text);

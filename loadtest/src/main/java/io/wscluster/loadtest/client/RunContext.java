@@ -29,8 +29,12 @@ public final class RunContext {
     public volatile long killedAtMicros;
     public volatile boolean stopping;
     public final Credentials credentials;
+    /** Every connection pings this often, and gives up on its socket when nothing came for twice as long. */
+    public final long heartbeatMillis;
 
-    public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers, Credentials credentials) {
+    public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers, Credentials credentials,
+            long heartbeatMillis) {
+        this.heartbeatMillis = heartbeatMillis;
         this.connector = connector;
         this.credentials = credentials;
         this.tallies = tallies;

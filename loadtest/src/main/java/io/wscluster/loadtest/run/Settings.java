@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Settings(List<URI> targets, int connections, double ramp, int processes, List<String> sourceAddresses,
                        ChannelMix channels, int subscriptions, int publishers, double rate, boolean publishViaSocket,
-                       int payloadBytes, Duration warmup, Duration duration, long runId, long seed) {
+                       int payloadBytes, Duration warmup, Duration duration, Duration heartbeat, long runId, long seed) {
 
     /** Below the 20,000 open files a process may have here, with room for the JVM's own. */
     static final int CONNECTIONS_PER_PROCESS = 15_000;
@@ -41,7 +41,7 @@ public record Settings(List<URI> targets, int connections, double ramp, int proc
         return new Settings(targets, connections, ramp, processes, sourceAddresses(o.string("source-addresses", "auto"), connections),
                 ChannelMix.parse(o.string("channels", "hot")), o.integer("subscriptions", 1), publishers, rate,
                 via.equals("socket"), o.integer("payload", 100), o.duration("warmup", Duration.ofSeconds(5)),
-                o.duration("duration", Duration.ofSeconds(30)),
+                o.duration("duration", Duration.ofSeconds(30)), o.duration("heartbeat", Duration.ofSeconds(25)),
                 Long.parseLong(o.string("run-id", String.valueOf(ThreadLocalRandom.current().nextLong(1, 1L << 40)))),
                 Long.parseLong(o.string("seed", "1")));
     }
