@@ -204,17 +204,23 @@ public class Hub {
             return;
         }
         if (resume == null && !options.cache()) {
-            StreamGate gate = streams.follow(channel);
-            // Indexed under the gate's lock, which releases run under: the reply's offset is exactly
-            // where live messages start for this client.
-            synchronized (gate) {
-                index(connection, channel);
-                String epoch = gate.epoch() == null ? StreamSlice.NOT_STARTED : gate.epoch();
-                connection.send(reply.apply(new Subscribed(epoch, gate.released(), null)));
+            while (true) {
+                StreamGate gate = streams.follow(channel);
+                // Indexed under the gate's lock, which releases run under: the reply's offset is exactly
+                // where live messages start for this client. If the last subscriber before it left at the
+                // same moment and retired the gate, the next one follows from the stream's head.
+                synchronized (gate) {
+                    index(connection, channel);
+                    if (streams.follows(channel, gate)) {
+                        String epoch = gate.epoch() == null ? StreamSlice.NOT_STARTED : gate.epoch();
+                        connection.send(reply.apply(new Subscribed(epoch, gate.released(), null)));
+                        return;
+                    }
+                }
             }
-            return;
         }
         connection.beginResume(channel);
+        // Indexed before following: a gate retired meanwhile (its last subscriber leaving) is followed anew.
         index(connection, channel);
         streams.follow(channel);
         StreamSlice slice = streams.read(channel, resume == null ? null : resume.offset(), options.historySize());
@@ -435,7 +441,7 @@ public class Hub {
             return set.isEmpty() ? null : set;
         });
         if (last[0] && index == byChannel && streams != null) {
-            streams.unfollow(key);
+            streams.unfollow(key, byChannel::containsKey);
         }
         return last[0];
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,9 +34,18 @@ final class StreamFollower {
         return gates.computeIfAbsent(channel, c -> new StreamGate(c, streams.latest(c, 0)));
     }
 
-    /** Stops following a channel that has no local subscriber left. */
-    void unfollow(String channel) {
-        gates.remove(channel);
+    /**
+     * Stops following a channel whose last local subscriber left, unless one subscribed again meanwhile:
+     * {@code subscribed} is asked atomically with {@link #follow}, so a subscriber indexed before this
+     * runs keeps the gate, and one indexed after it finds the gate gone and starts a new one.
+     */
+    void unfollow(String channel, Predicate<String> subscribed) {
+        gates.computeIfPresent(channel, (c, gate) -> subscribed.test(c) ? gate : null);
+    }
+
+    /** Whether {@code gate} is still the one following the channel (not retired by {@link #unfollow}). */
+    boolean follows(String channel, StreamGate gate) {
+        return gates.get(channel) == gate;
     }
 
     /** A positioned message from the bus: released to {@code fanOut} in stream order (under the gate's lock). */

@@ -203,6 +203,40 @@ public abstract class DeliveryContract {
     }
 
     @Test
+    void aSubscriberArrivingAsTheLastOneLeavesMissesNothingThatFollows() throws Exception {
+        // A node stops following a channel's stream when its last subscriber leaves; one subscribing at that
+        // very moment must not be left indexed on a stream nobody follows (its messages silently dropped).
+        int rounds = fixture.nodes() == 1 ? 2_000 : 20;
+        for (int round = 0; round < rounds; round++) {
+            String channel = "hist.turnover" + round;
+            Client leaving = connect(0, "leaving" + round, channel);
+            Client arriving = fixture.connect(0, "arriving" + round);
+            clients.add(arriving);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            Thread leave = new Thread(() -> {
+                await(start);
+                leaving.close();
+            });
+            leave.start();
+            await(start);
+            arriving.subscribe(channel);
+            leave.join();
+            String id = fixture.publish(0, channel, "1", Priority.NORMAL);
+            int r = round;
+            awaitUntil(() -> ids(arriving).contains(id), () -> "round " + r + ": the arriving subscriber got " + ids(arriving));
+            arriving.close();
+        }
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aResumingSubscriberGetsWhatItMissedOnceAndInOrderThenLive() {
         Client first = connect(0, "mover", "hist.resume");
         List<String> ids = new ArrayList<>();
