@@ -170,10 +170,13 @@ public final class BenchSocket {
             }
         }
         boolean replayed = false;
+        boolean behind = false; // at or before the position this client had: a position delivered again
         int offsetAt = frame.lastIndexOf("\"offset\":", data);
         if (position >= 0 && offsetAt >= 0) {
             long offset = Frames.number(frame, "\"offset\":", offsetAt);
-            epochs[position] = Frames.string(frame, "\"epoch\":\"");
+            String epoch = Frames.string(frame, "\"epoch\":\"");
+            behind = epoch.equals(epochs[position]) && offset <= offsets[position];
+            epochs[position] = epoch;
             offsets[position] = offset;
             replayed = offset <= replayUntil[position];
         }
@@ -192,6 +195,11 @@ public final class BenchSocket {
         long lateBefore = tracker.late();
         if (!tracker.record(seq)) {
             run.tallies.duplicates.increment();
+            // Which kind, for whoever chases it: a stream position sent again, or one message at two positions.
+            run.tallies.error("duplicate " + (replayed ? "replayed" : "live") + (behind ? ", a position sent again" : ", at a new position (stored twice)"));
+            if (run.tallies.duplicates.sum() <= 5) {
+                System.err.println("duplicate for " + user + " (connection " + index + "): " + frame.substring(0, Math.min(frame.length(), 240)));
+            }
         } else if (tracker.late() > lateBefore) {
             run.tallies.late.increment();
         }
@@ -217,6 +225,9 @@ public final class BenchSocket {
         }
         if (frame.contains("\"recovered\":false")) {
             run.tallies.unrecovered.increment();
+            String epoch = Frames.string(frame, "\"epoch\":\"");
+            run.tallies.error("not recovered: " + (!epoch.equals(epochs[i]) ? "another epoch"
+                    : offsets[i] > head ? "position ahead of the stream's head" : "position before the stream's window"));
         }
         epochs[i] = Frames.string(frame, "\"epoch\":\"");
         offsets[i] = head;

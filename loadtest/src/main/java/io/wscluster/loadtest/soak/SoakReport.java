@@ -31,6 +31,9 @@ public final class SoakReport {
     record Interval(double minute, String drained, double p50, double p99, double max, long lost, long duplicates, long outOfOrder) {
     }
 
+    /** Fewer samples than this (or than a third of the longest life's) are not judged. */
+    static final int MIN_JUDGED_SAMPLES = 9;
+
     private SoakReport() {
     }
 
@@ -54,17 +57,22 @@ public final class SoakReport {
         List<String> lines = new ArrayList<>();
         List<String> growing = new ArrayList<>();
         lines.add("figure per node process: median of the first third of its samples -> median of the last third");
+        // A restarted node warms up (JIT, pools filling to their core size, caches) for minutes: only a life
+        // long enough to be mostly past that is judged; the shorter ones are shown, to compare plateaus.
+        int judged = Math.max(MIN_JUDGED_SAMPLES, lives(nodes).values().stream().mapToInt(List::size).max().orElse(0) / 3);
         for (Map.Entry<String, List<NodeSample>> life : lives(nodes).entrySet()) {
             List<NodeSample> samples = life.getValue();
+            boolean judge = samples.size() >= judged;
             Map<String, Growth> figures = new LinkedHashMap<>();
             figures.put("heap after GC MiB", growth(samples, NodeSample::heapMb, 0.10, 16));
             figures.put("RSS MiB", growth(samples, NodeSample::rssMb, 0.10, 64));
             figures.put("threads", growth(samples, NodeSample::threads, 0.10, 10));
             figures.put("open files", growth(samples, NodeSample::openFiles, 0.10, 20));
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s %3d samples", life.getKey(), samples.size()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s %3d samples%s", life.getKey(), samples.size(),
+                    judge ? "" : " (too short a life to judge)"));
             figures.forEach((name, g) -> {
-                line.append(" | ").append(name).append(' ').append(g);
-                if (g.grows()) {
+                line.append(" | ").append(name).append(' ').append(judge ? g.toString() : String.format(Locale.ROOT, "%.0f -> %.0f", g.first(), g.last()));
+                if (judge && g.grows()) {
                     growing.add(life.getKey() + " " + name);
                 }
             });
@@ -104,11 +112,13 @@ public final class SoakReport {
         nodes.forEach(s -> byNode.computeIfAbsent(s.node(), k -> new ArrayList<>()).add(s));
         byNode.forEach((node, samples) -> series(heap, node, samples.stream().map(NodeSample::minute).toList(),
                 samples.stream().map(NodeSample::heapMb).toList()));
+        heap.getStyler().setYAxisMin(0.0); // from zero: a few MiB of noise must not look like growth
         save(heap, dir.resolve("heap-over-time"));
 
         XYChart rss = chart("resident set size per node", "minutes", "MiB");
         byNode.forEach((node, samples) -> series(rss, node, samples.stream().map(NodeSample::minute).toList(),
                 samples.stream().map(NodeSample::rssMb).toList()));
+        rss.getStyler().setYAxisMin(0.0);
         save(rss, dir.resolve("rss-over-time"));
 
         XYChart latency = chart("publish-to-deliver latency per interval", "minutes", "ms");
