@@ -3,6 +3,7 @@ package io.wscluster.balancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,7 +33,13 @@ final class BackendPlan {
      * @param serverOptions the options of added servers, e.g. {@code check inter 500ms fall 2 rise 2}
      *     (dynamic servers do not inherit {@code default-server})
      */
-    static List<String> commands(String backend, String serverOptions, List<Wanted> wanted, List<BackendServer> actual) {
+    /**
+     * @param viewMembers server names of the nodes in the coordinator's view: a member's server is never cut
+     *     off for being missing from the registry (after a merge the registry lags the view for a moment, and
+     *     the new coordinator's may still be the one its side kept during the split)
+     */
+    static List<String> commands(String backend, String serverOptions, Set<String> viewMembers, List<Wanted> wanted,
+            List<BackendServer> actual) {
         Map<String, BackendServer> present = actual.stream()
                 .collect(Collectors.toMap(BackendServer::name, Function.identity(), (a, b) -> a));
         List<String> commands = new ArrayList<>();
@@ -64,6 +71,9 @@ final class BackendPlan {
             }
         }
         for (BackendServer gone : present.values()) {
+            if (viewMembers.contains(gone.name())) {
+                continue; // alive in the view, not yet (again) in the registry: leave it as it is
+            }
             String server = backend + "/" + gone.name();
             if (!gone.maintenance()) {
                 commands.add("set server " + server + " state maint");

@@ -13,11 +13,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.infinispan.Cache;
 
 /**
@@ -80,12 +82,13 @@ public class BackendSync {
                 return;
             }
             listen();
-            if (!caches.isCoordinator()) {
+            if (!haproxy.settings().drives(caches.isCoordinator(), caches.viewSize())) {
                 return;
             }
             String backend = haproxy.settings().backend();
             List<BackendServer> actual = BackendServer.parse(haproxy.ask("show servers state " + backend));
-            haproxy.run(BackendPlan.commands(backend, haproxy.settings().serverOptions(), wanted(registry.nodes()), actual));
+            Set<String> members = caches.members().stream().map(BackendPlan::serverName).collect(Collectors.toSet());
+            haproxy.run(BackendPlan.commands(backend, haproxy.settings().serverOptions(), members, wanted(registry.nodes()), actual));
             if (failing) {
                 LOG.info("HAProxy runtime API reachable again");
                 failing = false;

@@ -114,6 +114,12 @@ public class ClusterCaches {
         return current.getMembers().stream().map(Address::toString).toList();
     }
 
+    /** How many nodes this node's view holds; 0 before it has joined. */
+    public int viewSize() {
+        DefaultCacheManager current = manager;
+        return current == null || current.getMembers() == null ? 0 : current.getMembers().size();
+    }
+
     public boolean isCoordinator() {
         DefaultCacheManager current = manager;
         return current != null && current.isCoordinator();

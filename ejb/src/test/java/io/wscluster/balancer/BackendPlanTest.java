@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.balancer.BackendPlan.Wanted;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BackendPlanTest {
@@ -36,9 +37,9 @@ class BackendPlanTest {
     void aJoinedNodeIsAddedWithChecksAndEnabledOnceReady() {
         assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS + " weight 100", "enable health nodes/node-3",
                         "set server nodes/node-3 state ready", "set server nodes/node-3 health down"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, true, false)), List.of()));
+                BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-3", "127.0.0.1", 8083, true, false)), List.of()));
         assertEquals(List.of("add server nodes/node-3 127.0.0.1:8083 " + OPTIONS + " weight 100", "enable health nodes/node-3"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-3", "127.0.0.1", 8083, false, false)), List.of()));
+                BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-3", "127.0.0.1", 8083, false, false)), List.of()));
     }
 
     @Test
@@ -46,37 +47,45 @@ class BackendPlanTest {
         List<BackendServer> actual = BackendServer.parse(STATE);
         assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready",
                 "set server nodes/node-2 health down"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false),
+                BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false),
                         new Wanted("node-2", "127.0.0.1", 8082, true, false)), actual));
+    }
+
+    @Test
+    void aNodeInTheViewIsNeverCutOffForMissingFromTheRegistry() {
+        // After a merge, the coordinator's registry may still be its side's: the other side's nodes are
+        // missing from it for a moment, but they are in the view.
+        assertEquals(List.of(), BackendPlan.commands("nodes", OPTIONS, Set.of("node-1", "node-2"),
+                List.of(new Wanted("node-2", "127.0.0.1", 8082, false, false)), BackendServer.parse(STATE)));
     }
 
     @Test
     void aGoneNodeIsCutOffAndDeleted() {
         assertEquals(List.of("set server nodes/node-1 state maint", "shutdown sessions server nodes/node-1", "del server nodes/node-1"),
-                BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-2", "127.0.0.1", 8082, false, false)),
+                BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-2", "127.0.0.1", 8082, false, false)),
                         BackendServer.parse(STATE)));
     }
 
     @Test
     void nothingToDoWhenInStep() {
-        assertTrue(BackendPlan.commands("nodes", OPTIONS, List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false),
+        assertTrue(BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false),
                 new Wanted("node-2", "127.0.0.1", 8082, false, false)), BackendServer.parse(STATE)).isEmpty());
     }
 
     @Test
     void aMovedNodeGetsItsNewAddress() {
-        assertEquals(List.of("set server nodes/node-1 addr 127.0.0.2 port 9081"), BackendPlan.commands("nodes", OPTIONS,
+        assertEquals(List.of("set server nodes/node-1 addr 127.0.0.2 port 9081"), BackendPlan.commands("nodes", OPTIONS, Set.of(),
                 List.of(new Wanted("node-1", "127.0.0.2", 9081, true, false), new Wanted("node-2", "127.0.0.1", 8082, false, false)),
                 BackendServer.parse(STATE)));
     }
 
     @Test
     void anOverloadedNodeKeepsATenthOfItsWeightUntilItCatchesUp() {
-        assertEquals(List.of("set server nodes/node-1 weight 10"), BackendPlan.commands("nodes", OPTIONS,
+        assertEquals(List.of("set server nodes/node-1 weight 10"), BackendPlan.commands("nodes", OPTIONS, Set.of(),
                 List.of(new Wanted("node-1", "127.0.0.1", 8081, true, true), new Wanted("node-2", "127.0.0.1", 8082, false, false)),
                 BackendServer.parse(STATE)));
         List<BackendServer> light = List.of(new BackendServer("node-1", "127.0.0.1", 8081, false, true, 10));
-        assertEquals(List.of("set server nodes/node-1 weight 100"), BackendPlan.commands("nodes", OPTIONS,
+        assertEquals(List.of("set server nodes/node-1 weight 100"), BackendPlan.commands("nodes", OPTIONS, Set.of(),
                 List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false)), light));
     }
 
