@@ -85,6 +85,10 @@ public class ChannelPresence {
     void init() {
         flushes = new CoalescedTask(schedulers.shared(), BATCH_MILLIS, this::flush);
         settings = PresenceSettings.from(config);
+        if (settings.reconcileMillis() > 0) {
+            schedulers.shared().scheduleWithFixedDelay(this::reconcile, settings.reconcileMillis(), settings.reconcileMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Calls {@code listener} for every join and leave the mirror sees. */
@@ -184,6 +188,40 @@ public class ChannelPresence {
                 .filter(key -> !current.containsKey(key)).forEach(stale::add));
         stale.forEach(this::dropFromMirror);
         current.forEach(this::addToMirror);
+    }
+
+    /**
+     * Anti-entropy: the cache holds exactly this node's own entries for it, and the mirror equals the cache.
+     * An asynchronous write can be lost in a view change or a merge (a leave lost there is a ghost for good:
+     * no later event removes it); this repairs both sides every {@code wscluster.presence.reconcile-ms}.
+     */
+    private void reconcile() {
+        try {
+            Cache<String, PresenceEntry> cache = mirrored;
+            if (cache == null || !caches.isRunning()) {
+                return;
+            }
+            String self = node.id();
+            int[] repaired = {0};
+            cache.forEach((key, entry) -> {
+                // Not ours any more, and no write for it under way: a leave that was lost.
+                if (self.equals(entry.node()) && !own.containsKey(key) && pending.putIfAbsent(key, GONE) == null) {
+                    repaired[0]++;
+                }
+            });
+            own.forEach((key, entry) -> {
+                if (!cache.containsKey(key) && pending.putIfAbsent(key, entry) == null) {
+                    repaired[0]++;
+                }
+            });
+            if (repaired[0] > 0) {
+                LOG.info(() -> "Presence: repaired " + repaired[0] + " entries of this node lost in the cluster");
+                flushes.request();
+            }
+            resync();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Presence reconciliation skipped (shutting down?)", e);
+        }
     }
 
     private Map<String, PresenceEntry> entries(String channel) {
