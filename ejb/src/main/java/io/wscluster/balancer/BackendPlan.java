@@ -32,8 +32,6 @@ final class BackendPlan {
     /**
      * @param serverOptions the options of added servers, e.g. {@code check inter 500ms fall 2 rise 2}
      *     (dynamic servers do not inherit {@code default-server})
-     */
-    /**
      * @param viewMembers server names of the nodes in the coordinator's view: a member's server is never cut
      *     off for being missing from the registry (after a merge the registry lags the view for a moment, and
      *     the new coordinator's may still be the one its side kept during the split)
