@@ -8,9 +8,8 @@
 # Each interval (BENCH_SOAK_INTERVAL seconds, default 120) is one load-tool run through HAProxy: a fresh set
 # of BENCH_SOAK_CLIENTS subscribers (default 1000, so every client of the last interval has left and new ones
 # came) on 50 channels of Zipf popularity, 2 subscriptions each, BENCH_SOAK_RATE messages/s published over
-# REST (default 20:
-# about 3,000 deliveries/s, which this 2-core machine carries beside the load tool; the soak looks for growth,
-# not for the limit). Every BENCH_SOAK_DRAIN_EVERY-th interval (default 3) node-2 or node-3 (in turn) is
+# REST (default 20, about 3,000 deliveries/s, which this 2-core machine carries beside the load tool: the soak
+# looks for growth, not for the limit). Every BENCH_SOAK_DRAIN_EVERY-th interval (default 3) node-2 or node-3 (in turn) is
 # drained (SIGTERM) halfway through and started again afterwards; node-1 lives through the whole soak, so its
 # samples show whether state accumulates as nodes and clients come and go. The channels keep history
 # (BENCH_HISTORY, default 1000) and presence (BENCH_PRESENCE, default 1), so drained clients recover and
