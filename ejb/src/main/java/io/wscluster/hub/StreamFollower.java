@@ -29,9 +29,13 @@ final class StreamFollower {
         this.gapNanos = gapMillis * 1_000_000;
     }
 
-    /** Starts following a channel (its first local subscriber), from where its stream stands now. */
+    /**
+     * Starts following a channel (its first local subscriber), from where its stream stands now. compute,
+     * not computeIfAbsent: the latter may return a present gate without taking the map's lock, i.e. while
+     * {@link #unfollow} is retiring it.
+     */
     StreamGate follow(String channel) {
-        return gates.computeIfAbsent(channel, c -> new StreamGate(c, streams.latest(c, 0)));
+        return gates.compute(channel, (c, gate) -> gate != null ? gate : new StreamGate(c, streams.latest(c, 0)));
     }
 
     /**
@@ -43,9 +47,12 @@ final class StreamFollower {
         gates.computeIfPresent(channel, (c, gate) -> subscribed.test(c) ? gate : null);
     }
 
-    /** Whether {@code gate} is still the one following the channel (not retired by {@link #unfollow}). */
+    /**
+     * Whether {@code gate} is still the one following the channel (not retired by {@link #unfollow}); asked
+     * under the map's lock, so an unfollow already deciding is waited for.
+     */
     boolean follows(String channel, StreamGate gate) {
-        return gates.get(channel) == gate;
+        return gates.compute(channel, (c, current) -> current) == gate;
     }
 
     /** A positioned message from the bus: released to {@code fanOut} in stream order (under the gate's lock). */
