@@ -181,8 +181,16 @@ public class ChannelPresence {
         if (cache == null || !caches.isRunning()) {
             return;
         }
+        resyncTo(contents(cache));
+    }
+
+    private static Map<String, PresenceEntry> contents(Cache<String, PresenceEntry> cache) {
         Map<String, PresenceEntry> current = new HashMap<>();
         cache.forEach(current::put);
+        return current;
+    }
+
+    private void resyncTo(Map<String, PresenceEntry> current) {
         List<String> stale = new ArrayList<>();
         byChannel.forEach((channel, entries) -> entries.keySet().stream().map(connection -> key(channel, connection))
                 .filter(key -> !current.containsKey(key)).forEach(stale::add));
@@ -201,16 +209,18 @@ public class ChannelPresence {
             if (cache == null || !caches.isRunning()) {
                 return;
             }
+            // One read of the cache serves both repairs.
+            Map<String, PresenceEntry> current = contents(cache);
             String self = node.id();
             int[] repaired = {0};
-            cache.forEach((key, entry) -> {
+            current.forEach((key, entry) -> {
                 // Not ours any more, and no write for it under way: a leave that was lost.
                 if (self.equals(entry.node()) && !own.containsKey(key) && pending.putIfAbsent(key, GONE) == null) {
                     repaired[0]++;
                 }
             });
             own.forEach((key, entry) -> {
-                if (!cache.containsKey(key) && pending.putIfAbsent(key, entry) == null) {
+                if (!current.containsKey(key) && pending.putIfAbsent(key, entry) == null) {
                     repaired[0]++;
                 }
             });
@@ -218,7 +228,7 @@ public class ChannelPresence {
                 LOG.info(() -> "Presence: repaired " + repaired[0] + " entries of this node lost in the cluster");
                 flushes.request();
             }
-            resync();
+            resyncTo(current);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Presence reconciliation skipped (shutting down?)", e);
         }
