@@ -28,8 +28,13 @@ record Growth(double first, double last, boolean grows) {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /** "first -> last", rounded. */
+    String range() {
+        return String.format(java.util.Locale.ROOT, "%.0f -> %.0f", first, last);
+    }
+
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%.0f -> %.0f%s", first, last, grows ? "  GROWS" : "");
+        return range() + (grows ? "  GROWS" : "");
     }
 }

@@ -59,8 +59,9 @@ public final class SoakReport {
         lines.add("figure per node process: median of the first third of its samples -> median of the last third");
         // A restarted node warms up (JIT, pools filling to their core size, caches) for minutes: only a life
         // long enough to be mostly past that is judged; the shorter ones are shown, to compare plateaus.
-        int judged = Math.max(MIN_JUDGED_SAMPLES, lives(nodes).values().stream().mapToInt(List::size).max().orElse(0) / 3);
-        for (Map.Entry<String, List<NodeSample>> life : lives(nodes).entrySet()) {
+        Map<String, List<NodeSample>> lives = lives(nodes);
+        int judged = Math.max(MIN_JUDGED_SAMPLES, lives.values().stream().mapToInt(List::size).max().orElse(0) / 3);
+        for (Map.Entry<String, List<NodeSample>> life : lives.entrySet()) {
             List<NodeSample> samples = life.getValue();
             boolean judge = samples.size() >= judged;
             Map<String, Growth> figures = new LinkedHashMap<>();
@@ -71,7 +72,7 @@ public final class SoakReport {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s %3d samples%s", life.getKey(), samples.size(),
                     judge ? "" : " (too short a life to judge)"));
             figures.forEach((name, g) -> {
-                line.append(" | ").append(name).append(' ').append(judge ? g.toString() : String.format(Locale.ROOT, "%.0f -> %.0f", g.first(), g.last()));
+                line.append(" | ").append(name).append(' ').append(judge ? g.toString() : g.range());
                 if (judge && g.grows()) {
                     growing.add(life.getKey() + " " + name);
                 }
@@ -94,7 +95,7 @@ public final class SoakReport {
     }
 
     private static Growth growth(List<NodeSample> samples, ToDoubleFunction<NodeSample> figure, double relative, double absolute) {
-        return Growth.of(samples.stream().map(s -> figure.applyAsDouble(s)).toList(), relative, absolute);
+        return Growth.of(samples.stream().map(figure::applyAsDouble).toList(), relative, absolute);
     }
 
     /** Samples per node process, "node-2 (pid 123)": a drained and restarted node starts a new life. */
