@@ -257,11 +257,21 @@ public class ChannelPresence {
         try {
             Cache<String, PresenceEntry> cache = caches.cache(CACHE);
             if (!joins.isEmpty()) {
-                cache.putAllAsync(joins);
+                cache.putAllAsync(joins).whenComplete((done, failure) -> logFailed(failure, joins.size() + " joins"));
             }
-            leaves.forEach(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key));
+            for (String key : leaves) {
+                cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key)
+                        .whenComplete((done, failure) -> logFailed(failure, "the leave of " + key));
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not write presence (shutting down?)", e);
+        }
+    }
+
+    /** A failed write is repaired by the next reconciliation; said, so a ghost that stays can be traced. */
+    private static void logFailed(Throwable failure, String what) {
+        if (failure != null) {
+            LOG.log(Level.WARNING, "Presence: writing " + what + " failed; reconciliation will retry: " + failure);
         }
     }
 
