@@ -91,7 +91,7 @@ public class AffinityMapSync {
                 return;
             }
             listen();
-            if (!haproxy.settings().drives(caches.isCoordinator(), caches.viewSize())) {
+            if (!caches.actsForCluster()) {
                 mapped = null; // another node writes; reload the whole map if this one takes over
                 return;
             }
@@ -214,7 +214,7 @@ public class AffinityMapSync {
         @CacheEntryRemoved
         @CacheEntryExpired
         public void changed(CacheEntryEvent<String, ?> event) {
-            if (mapped == null || !haproxy.settings().drives(caches.isCoordinator(), caches.viewSize())) {
+            if (mapped == null || !caches.actsForCluster()) {
                 return;
             }
             changedUsers.add(event.getKey());

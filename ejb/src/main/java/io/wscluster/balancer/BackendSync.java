@@ -82,7 +82,7 @@ public class BackendSync {
                 return;
             }
             listen();
-            if (!haproxy.settings().drives(caches.isCoordinator(), caches.viewSize())) {
+            if (!caches.actsForCluster()) {
                 return;
             }
             String backend = haproxy.settings().backend();

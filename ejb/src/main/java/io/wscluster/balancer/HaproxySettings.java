@@ -15,11 +15,9 @@ import org.eclipse.microprofile.config.Config;
  *     (dynamic servers do not inherit default-server); default {@code check inter 500ms fall 3 rise 2}
  * @param syncMillis {@code wscluster.haproxy.sync-ms}: how often the backend is compared with the registry
  *     besides on every change; default 1000
- * @param quorum {@code wscluster.health.min-members} (the readiness quorum): only the coordinator of a view
- *     of at least this many nodes drives HAProxy; default 1
  */
 public record HaproxySettings(Optional<String> runtimeApi, String backend, Optional<String> affinityMap,
-        String serverOptions, long syncMillis, int quorum) {
+        String serverOptions, long syncMillis) {
 
     public static HaproxySettings from(Config config) {
         return new HaproxySettings(
@@ -27,16 +25,6 @@ public record HaproxySettings(Optional<String> runtimeApi, String backend, Optio
                 config.getOptionalValue("wscluster.haproxy.backend", String.class).orElse("nodes"),
                 config.getOptionalValue("wscluster.haproxy.affinity-map", String.class),
                 config.getOptionalValue("wscluster.haproxy.server-options", String.class).orElse("check inter 500ms fall 3 rise 2"),
-                config.getOptionalValue("wscluster.haproxy.sync-ms", Long.class).orElse(1000L),
-                config.getOptionalValue("wscluster.health.min-members", Integer.class).orElse(1));
-    }
-
-    /**
-     * Whether a node drives HAProxy: the coordinator of a view that holds a quorum. A node cut off from the
-     * others becomes the coordinator of a view of one, yet may still reach HAProxy; it must not tell it
-     * that everyone else is gone (their servers would be deleted and their clients cut off).
-     */
-    public boolean drives(boolean coordinator, int viewSize) {
-        return coordinator && viewSize >= quorum;
+                config.getOptionalValue("wscluster.haproxy.sync-ms", Long.class).orElse(1000L));
     }
 }

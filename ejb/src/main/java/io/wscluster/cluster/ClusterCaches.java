@@ -1,5 +1,6 @@
 package io.wscluster.cluster;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -38,6 +39,12 @@ public class ClusterCaches {
     Event<MembershipChange> membershipChanges;
 
     private volatile DefaultCacheManager manager;
+    private ClusterSettings settings;
+
+    @PostConstruct
+    void init() {
+        settings = ClusterSettings.from(config);
+    }
 
     /**
      * Joins the cluster as {@code nodeName} and starts every cache the configuration defines; blocks until
@@ -47,7 +54,6 @@ public class ClusterCaches {
         if (manager != null) {
             return;
         }
-        ClusterSettings settings = ClusterSettings.from(config);
         ClassLoader loader = ClusterCaches.class.getClassLoader();
         ConfigurationBuilderHolder holder = new ParserRegistry(loader, false, settings.xmlProperties())
                 .parseFile(settings.infinispanConfig());
@@ -123,6 +129,25 @@ public class ClusterCaches {
     public boolean isCoordinator() {
         DefaultCacheManager current = manager;
         return current != null && current.isCoordinator();
+    }
+
+    /** The quorum ({@code wscluster.health.min-members}) a view must hold. */
+    public int quorum() {
+        return settings.quorum();
+    }
+
+    /** Whether this node's view holds the quorum: a node cut off from the rest does not. */
+    public boolean hasQuorum() {
+        return settings.quorate(viewSize());
+    }
+
+    /**
+     * Whether this node acts for the cluster towards the outside (HAProxy): the coordinator of a view that
+     * holds the quorum. A node cut off from the others coordinates a view of one and may still reach HAProxy;
+     * it must not tell it that everyone else is gone.
+     */
+    public boolean actsForCluster() {
+        return isCoordinator() && hasQuorum();
     }
 
     /** Infinispan calls it on its own threads (sync = false keeps JGroups' threads free). */

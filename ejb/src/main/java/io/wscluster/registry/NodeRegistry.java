@@ -66,6 +66,15 @@ public class NodeRegistry {
         return caches.members();
     }
 
+    /** The quorum ({@code wscluster.health.min-members}) a view must hold, and whether this node's does. */
+    public int quorum() {
+        return caches.quorum();
+    }
+
+    public boolean hasQuorum() {
+        return caches.hasQuorum();
+    }
+
     /** Writes a node's entry (this node's, on its heartbeat). */
     public void put(NodeInfo info) {
         cache().put(info.id(), info);

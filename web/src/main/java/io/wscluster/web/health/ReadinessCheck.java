@@ -6,7 +6,6 @@ import io.wscluster.registry.NodeRegistry;
 import io.wscluster.registry.NodeState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -30,11 +29,6 @@ public class ReadinessCheck implements HealthCheck {
     @Inject
     NodeRegistry registry;
 
-    /** Below this many members in its view a node reports not ready (it may be cut off from the rest). */
-    @Inject
-    @ConfigProperty(name = "wscluster.health.min-members", defaultValue = "1")
-    int minMembers;
-
     @Override
     public HealthCheckResponse call() {
         NodeState state = node.state();
@@ -45,12 +39,12 @@ public class ReadinessCheck implements HealthCheck {
                 .withData("state", state.name())
                 .withData("cacheManager", running ? "RUNNING" : "STOPPED")
                 .withData("members", members)
-                .withData("minMembers", minMembers)
+                .withData("minMembers", registry.quorum())
                 .withData("connections", hub.connections())
                 .withData("subscriptions", hub.subscriptions())
                 .withData("lagMillis", hub.lagMillis())
                 .withData("overloaded", hub.overloaded())
-                .status(running && state.acceptsClients() && members >= minMembers)
+                .status(running && state.acceptsClients() && registry.hasQuorum())
                 .build();
     }
 }
