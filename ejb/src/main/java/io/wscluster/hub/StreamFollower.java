@@ -62,7 +62,35 @@ final class StreamFollower {
             return; // nobody here follows the channel
         }
         synchronized (gate) {
-            gate.accept(message, System.nanoTime()).forEach(fanOut);
+            if (!fromAnotherStream(gate, message)) {
+                gate.accept(message, System.nanoTime()).forEach(fanOut);
+            }
+        }
+    }
+
+    /**
+     * Whether a message carries an epoch that is neither the gate's nor the stream's. A node cut off by a
+     * partition retries the appends it had in flight in a view of its own, where it may hold no copy of the
+     * stream and so start another one; after the heal those messages still arrive over the bus. Taken as a
+     * new epoch they would make the gate start the channel over from offset 1, and the next message of the
+     * real stream again, each time releasing the whole stream once more. A stream that really started anew
+     * has the new epoch itself.
+     */
+    private boolean fromAnotherStream(StreamGate gate, Message message) {
+        String epoch = gate.epoch();
+        if (epoch == null || epoch.equals(message.epoch())) {
+            return false;
+        }
+        try {
+            String current = streams.latest(message.channel(), 0).epoch();
+            if (current == null || current.equals(message.epoch())) {
+                return false;
+            }
+            LOG.warning(() -> "Dropped message " + message.id() + " of " + message.channel() + ": its epoch "
+                    + message.epoch() + " is not the stream's (" + current + ")");
+            return true;
+        } catch (RuntimeException e) {
+            return false; // the stream cannot be asked now: trust the message, as before
         }
     }
 
