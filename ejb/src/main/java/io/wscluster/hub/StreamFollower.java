@@ -86,8 +86,9 @@ final class StreamFollower {
             if (current == null || current.equals(message.epoch())) {
                 return false;
             }
-            LOG.warning(() -> "Dropped message " + message.id() + " of " + message.channel() + ": its epoch "
-                    + message.epoch() + " is not the stream's (" + current + ")");
+            // Strays come in runs (whatever the cut-off side published): said once per foreign epoch.
+            LOG.log(gate.firstStray(message.epoch()) ? Level.WARNING : Level.FINE, () -> "Dropped message " + message.id()
+                    + " of " + message.channel() + ": its epoch " + message.epoch() + " is not the stream's (" + current + ")");
             return true;
         } catch (RuntimeException e) {
             return false; // the stream cannot be asked now: trust the message, as before

@@ -21,6 +21,7 @@ final class StreamGate {
     private long next;
     private final TreeMap<Long, Message> held = new TreeMap<>();
     private long gapSinceNanos;
+    private String strayEpoch;
 
     /** @param head where the stream stood when this node started following it (null epoch: nothing yet) */
     StreamGate(String channel, StreamSlice head) {
@@ -64,6 +65,13 @@ final class StreamGate {
     /** The epoch of the stream the gate follows; null while the stream does not exist. */
     synchronized String epoch() {
         return epoch;
+    }
+
+    /** Whether {@code epoch}, found not to be the stream's, is another than the last such one. */
+    synchronized boolean firstStray(String epoch) {
+        boolean first = !epoch.equals(strayEpoch);
+        strayEpoch = epoch;
+        return first;
     }
 
     /** The offset the gate has released up to: a stream read after it has what this node is missing. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -259,9 +260,11 @@ public class ChannelPresence {
             if (!joins.isEmpty()) {
                 cache.putAllAsync(joins).whenComplete((done, failure) -> logFailed(failure, joins.size() + " joins"));
             }
-            for (String key : leaves) {
-                cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key)
-                        .whenComplete((done, failure) -> logFailed(failure, "the leave of " + key));
+            if (!leaves.isEmpty()) {
+                CompletableFuture.allOf(leaves.stream()
+                        .map(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key))
+                        .toArray(CompletableFuture[]::new))
+                        .whenComplete((done, failure) -> logFailed(failure, leaves.size() + " leaves"));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not write presence (shutting down?)", e);
