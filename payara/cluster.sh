@@ -295,14 +295,15 @@ down() {
     local dir pid deadline
     # SIGTERM makes each node drain (clients closed with 1012 in waves) and exit; all at once, then wait.
     for dir in $(node_dirs); do
-        if alive "$dir"; then kill -TERM "$(cat "$dir/pid")"; fi
+        # A node may exit between the check and the signal: gone by itself is down as well.
+        if alive "$dir"; then kill -TERM "$(cat "$dir/pid")" 2>/dev/null || true; fi
     done
     deadline=$((SECONDS + 40))
     for dir in $(node_dirs); do
         if alive "$dir"; then
             pid=$(cat "$dir/pid")
             while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-            if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; echo "killed $(basename "$dir") (pid $pid)"
+            if kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null; then echo "killed $(basename "$dir") (pid $pid)"
             else echo "stopped $(basename "$dir") (pid $pid)"; fi
         fi
         rm -rf "$dir"
