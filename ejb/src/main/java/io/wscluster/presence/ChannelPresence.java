@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
+import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.infinispan.notifications.Listener;
@@ -164,7 +165,8 @@ public class ChannelPresence {
         }
         if (change.coordinator() && !keys.isEmpty()) {
             Cache<String, PresenceEntry> cache = mirrored;
-            keys.forEach(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key));
+            AdvancedCache<String, PresenceEntry> removing = removing(cache);
+            keys.forEach(removing::removeAsync);
             LOG.info(() -> "Removed " + keys.size() + " presence entries of nodes that left: " + change.left());
         }
     }
@@ -261,14 +263,25 @@ public class ChannelPresence {
                 cache.putAllAsync(joins).whenComplete((done, failure) -> logFailed(failure, joins.size() + " joins"));
             }
             if (!leaves.isEmpty()) {
-                CompletableFuture.allOf(leaves.stream()
-                        .map(key -> cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).removeAsync(key))
+                AdvancedCache<String, PresenceEntry> removing = removing(cache);
+                CompletableFuture.allOf(leaves.stream().map(removing::removeAsync)
                         .toArray(CompletableFuture[]::new))
                         .whenComplete((done, failure) -> logFailed(failure, leaves.size() + " leaves"));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not write presence (shutting down?)", e);
         }
+    }
+
+    /**
+     * The cache for removes that reach every copy. A remove runs on the key's primary owner, which sends it
+     * on only if it removed something there (RemoveCommand.shouldReplicate); after a merge without conflict
+     * resolution the copies differ, and a leave whose key the primary lacks would never leave the others,
+     * repeated by every reconciliation in vain. SKIP_CACHE_LOAD (there is no store) makes the primary send
+     * it on regardless.
+     */
+    static AdvancedCache<String, PresenceEntry> removing(Cache<String, PresenceEntry> cache) {
+        return cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES, Flag.SKIP_CACHE_LOAD);
     }
 
     /** A failed write is repaired by the next reconciliation; said, so a ghost that stays can be traced. */

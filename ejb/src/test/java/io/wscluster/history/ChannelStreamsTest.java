@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.api.Priority;
+import io.wscluster.cluster.TestCluster;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -17,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
-import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
-import org.infinispan.configuration.parsing.ParserRegistry;
 import org.infinispan.functional.FunctionalMap;
 import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadOnlyMapImpl;
@@ -33,26 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class ChannelStreamsTest {
 
-    private static final String HOSTS = "127.0.0.1[7961],127.0.0.1[7962]";
-    private final List<DefaultCacheManager> managers = new ArrayList<>();
+    private final TestCluster cluster = new TestCluster("streams-test", 7961, 2);
 
     @AfterEach
     void stop() {
-        managers.forEach(DefaultCacheManager::stop);
-    }
-
-    private DefaultCacheManager node(String name, int port) throws java.io.IOException {
-        Properties properties = new Properties();
-        properties.setProperty("wscluster.jgroups.bind-port", String.valueOf(port));
-        properties.setProperty("wscluster.jgroups.initial-hosts", HOSTS);
-        properties.setProperty("wscluster.cluster.name", "streams-test");
-        ConfigurationBuilderHolder holder = new ParserRegistry(getClass().getClassLoader(), false, properties)
-                .parseFile("wscluster-infinispan.xml");
-        holder.getGlobalConfigurationBuilder().transport().nodeName(name);
-        DefaultCacheManager manager = new DefaultCacheManager(holder, true);
-        manager.getCache(ChannelHistory.CACHE);
-        managers.add(manager);
-        return manager;
+        cluster.close();
     }
 
     private static FunctionalMap.ReadWriteMap<String, ChannelStream> writer(DefaultCacheManager manager) {
@@ -78,8 +61,8 @@ class ChannelStreamsTest {
 
     @Test
     void appendsFromTwoNodesGetContiguousOffsetsAndTheStreamOutlivesEitherNode() throws Exception {
-        DefaultCacheManager a = node("a", 7961);
-        DefaultCacheManager b = node("b", 7962);
+        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
+        DefaultCacheManager b = cluster.start(1, ChannelHistory.CACHE);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Long> offsets = new CopyOnWriteArrayList<>();
         List<CompletableFuture<?>> done = new ArrayList<>();
@@ -103,8 +86,7 @@ class ChannelStreamsTest {
         String epoch = fromA.epoch();
 
         // Either node may go: the other holds every message (two owners of two).
-        a.stop();
-        managers.remove(a);
+        cluster.stop(a);
         StreamSlice fromB = reader(b).eval("room.x", new ReadSince(0, 1000, false)).get(10, TimeUnit.SECONDS);
         assertEquals(200, fromB.messages().size());
         assertEquals(epoch, fromB.epoch());
@@ -113,7 +95,7 @@ class ChannelStreamsTest {
 
     @Test
     void aStreamKeepsItsWindowAndAnAbsentOneStartsANewEpoch() throws Exception {
-        DefaultCacheManager a = node("a", 7961);
+        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
         FunctionalMap.ReadWriteMap<String, ChannelStream> writer = writer(a);
         long now = System.currentTimeMillis();
         for (int i = 1; i <= 10; i++) {
@@ -138,7 +120,7 @@ class ChannelStreamsTest {
 
     @Test
     void anAppendRetriedAfterItWasAppliedKeepsItsPosition() throws Exception {
-        DefaultCacheManager a = node("a", 7961);
+        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
         FunctionalMap.ReadWriteMap<String, ChannelStream> writer = writer(a);
         long now = System.currentTimeMillis();
         Appended first = writer.eval("room.r", append(List.of("once", "twice"), 10, 60_000, now)).get(10, TimeUnit.SECONDS);
