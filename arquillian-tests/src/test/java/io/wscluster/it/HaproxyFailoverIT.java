@@ -235,8 +235,7 @@ class HaproxyFailoverIT {
         int before = publisher.acknowledged().size();
         Await.until(() -> publisher.acknowledged().size() >= before + RATE, () -> "publishing stalled at " + publisher.acknowledged().size());
         List<String> acknowledged = publisher.stop();
-        Await.until(() -> fleet.missingAny(acknowledged).isEmpty(),
-                () -> fleet.missingAny(acknowledged).size() + " clients miss some of the " + acknowledged.size() + " messages");
+        Await.until(() -> fleet.missingAny(acknowledged).isEmpty(), () -> whoMissesWhat(acknowledged));
         Set<String> expected = new HashSet<>(acknowledged);
         for (int i = 0; i < fleet.size(); i++) {
             List<String> got = fleet.received(i).stream().filter(expected::contains).toList();
@@ -245,6 +244,37 @@ class HaproxyFailoverIT {
         assertEquals(0, fleet.unrecovered(), "resubscriptions that could not replay what was missed");
         System.out.printf("[failover] %d acknowledged messages, each received once and in order by all %d clients%n",
                 acknowledged.size(), fleet.size());
+    }
+
+    /**
+     * For a failure: how many clients miss messages; for the first few, which ones, where the client is,
+     * when it was last lost and ready, and the positions it received around the first one it misses.
+     */
+    private static String whoMissesWhat(List<String> acknowledged) {
+        List<Integer> missing = fleet.missingAny(acknowledged);
+        StringBuilder text = new StringBuilder(missing.size() + " clients miss some of the " + acknowledged.size() + " messages");
+        long now = System.nanoTime();
+        for (int i : missing.subList(0, Math.min(5, missing.size()))) {
+            List<ClientMessage> got = fleet.messages(i);
+            Set<String> ids = new HashSet<>(fleet.received(i));
+            List<String> misses = acknowledged.stream().filter(id -> !ids.contains(id)).toList();
+            int at = acknowledged.indexOf(misses.get(0));
+            text.append("\n  ").append(fleet.user(i)).append(" on ").append(affinity(fleet.user(i)).getString("node"))
+                    .append(", lost ").append((now - fleet.lostAt(i)) / 1_000_000).append(" ms ago, ready ")
+                    .append((now - fleet.readyAt(i)) / 1_000_000).append(" ms ago, misses ").append(misses)
+                    .append("; received around #").append(at).append(':');
+            got.stream().filter(m -> acknowledged.subList(Math.max(0, at - 3), Math.min(acknowledged.size(), at + 4)).contains(m.id()))
+                    .forEach(m -> text.append(' ').append(m.id()).append('@').append(m.offset()));
+        }
+        for (int i = 0; i < fleet.size() && !missing.isEmpty(); i++) {
+            if (!missing.contains(i)) {
+                String first = acknowledged.stream().filter(id -> !new HashSet<>(fleet.received(missing.get(0))).contains(id)).findFirst().orElseThrow();
+                fleet.messages(i).stream().filter(m -> m.id().equals(first)).findFirst()
+                        .ifPresent(m -> text.append("\n  ").append(first).append(" is at offset ").append(m.offset()).append(" of ").append(m.epoch()));
+                break;
+            }
+        }
+        return text.toString();
     }
 
     /** Waits until the registry's counts (a heartbeat old) cover exactly the fleet, not clients closed just before. */

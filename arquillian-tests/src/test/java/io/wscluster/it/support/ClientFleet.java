@@ -1,5 +1,6 @@
 package io.wscluster.it.support;
 
+import io.wscluster.client.ClientMessage;
 import io.wscluster.client.ClientState;
 import io.wscluster.client.WsclusterClient;
 import java.net.URI;
@@ -28,7 +29,7 @@ public final class ClientFleet implements AutoCloseable {
     private final List<String> users = new ArrayList<>();
     private final AtomicLongArray readyAt;
     private final AtomicLongArray lostAt;
-    private final List<List<String>> received = new ArrayList<>();
+    private final List<List<ClientMessage>> received = new ArrayList<>();
     private final AtomicInteger unrecovered = new AtomicInteger();
 
     /**
@@ -44,11 +45,11 @@ public final class ClientFleet implements AutoCloseable {
             for (int i = from; i < to; i++) {
                 int index = i;
                 String user = prefix + "-" + i;
-                List<String> ids = Collections.synchronizedList(new ArrayList<>());
+                List<ClientMessage> messages = Collections.synchronizedList(new ArrayList<>());
                 WsclusterClient client = WsclusterClient.builder().urls(List.of(entry)).user(user).httpClient(http)
                         // The library's defaults (25 s pings, backoff from 250 ms) but for a shorter backoff ceiling.
                         .backoff(Duration.ofMillis(250), Duration.ofSeconds(4))
-                        .onMessage(m -> ids.add(m.id()))
+                        .onMessage(messages::add)
                         .onUnrecovered(c -> unrecovered.incrementAndGet())
                         .onState(state -> {
                             if (state == ClientState.RECONNECTING && readyAt.get(index) > lostAt.get(index)) {
@@ -60,7 +61,7 @@ public final class ClientFleet implements AutoCloseable {
                             ready.countDown();
                         }).build();
                 users.add(user);
-                received.add(ids);
+                received.add(messages);
                 clients.add(client);
                 client.subscribe(channel);
                 client.connect();
@@ -114,9 +115,14 @@ public final class ClientFleet implements AutoCloseable {
 
     /** What client {@code i} received, in order of arrival. */
     public List<String> received(int i) {
-        List<String> ids = received.get(i);
-        synchronized (ids) {
-            return List.copyOf(ids);
+        return messages(i).stream().map(ClientMessage::id).toList();
+    }
+
+    /** What client {@code i} received, in order of arrival, with the stream positions. */
+    public List<ClientMessage> messages(int i) {
+        List<ClientMessage> messages = received.get(i);
+        synchronized (messages) {
+            return List.copyOf(messages);
         }
     }
 

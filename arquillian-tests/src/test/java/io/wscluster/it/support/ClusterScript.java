@@ -43,9 +43,32 @@ public final class ClusterScript {
 
     /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero. */
     public String run(String... args) throws IOException, InterruptedException {
+        if (args.length > 0 && args[0].equals("down")) {
+            keepNodeLogs();
+        }
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
         return exec(command);
+    }
+
+    /**
+     * Copies each node's server.log to {@code target/NAME-logs} before {@code down} removes the node
+     * directories, so a failed run can be read afterwards (CI keeps target/).
+     */
+    private void keepNodeLogs() throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        Path kept = runDir.resolveSibling(runDir.getFileName() + "-logs");
+        Files.createDirectories(kept);
+        try (var nodes = Files.list(runDir)) {
+            for (Path node : nodes.filter(d -> d.getFileName().toString().startsWith("node-")).toList()) {
+                Path log = node.resolve("server.log");
+                if (Files.exists(log)) {
+                    Files.copy(log, kept.resolve(node.getFileName() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** Node {@code i} (from 1), addressed by its HTTP port. */
