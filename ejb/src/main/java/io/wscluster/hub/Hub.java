@@ -100,7 +100,7 @@ public class Hub {
         this.channels = channels;
         this.settings = settings;
         this.writers = writers;
-        this.streams = history == null ? null : new StreamFollower(history, settings.streamGapMillis());
+        this.streams = history == null ? null : new StreamFollower(history, settings.streamGapMillis(), settings.streamReplayWindow());
         this.presence = presence;
         if (presence != null) {
             presence.onChange(this::presenceChanged);
@@ -204,25 +204,30 @@ public class Hub {
             return;
         }
         if (resume == null && !options.cache()) {
-            while (true) {
-                StreamGate gate = streams.follow(channel);
-                // Indexed under the gate's lock, which releases run under: the reply's offset is exactly
-                // where live messages start for this client. If the last subscriber before it left at the
-                // same moment and retired the gate, the next one follows from the stream's head.
-                synchronized (gate) {
-                    index(connection, channel);
-                    if (streams.follows(channel, gate)) {
-                        String epoch = gate.epoch() == null ? StreamSlice.NOT_STARTED : gate.epoch();
-                        connection.send(reply.apply(new Subscribed(epoch, gate.released(), null)));
-                        return;
-                    }
-                }
-            }
+            // The reply is queued under the gate's lock, which releases run under: its offset is exactly
+            // where live messages start for this client.
+            indexFollowing(connection, channel, gate -> {
+                String epoch = gate.epoch() == null ? StreamSlice.NOT_STARTED : gate.epoch();
+                connection.send(reply.apply(new Subscribed(epoch, gate.released(), null)));
+                return null;
+            });
+            return;
         }
         connection.beginResume(channel);
-        // Indexed before following: a gate retired meanwhile (its last subscriber leaving) is followed anew.
-        index(connection, channel);
-        streams.follow(channel);
+        if (resume != null) {
+            // Live messages wait in the connection meanwhile; the replay ends where they start.
+            Replay replay = indexFollowing(connection, channel,
+                    gate -> new Replay(gate.epoch(), gate.released(), gate.releasedSince(resume.epoch(), resume.offset(), options.historySize())));
+            if (replay.messages() != null) {
+                metrics.recovery(true);
+                OutboundFrame subscribed = OutboundFrame.reply(reply.apply(new Subscribed(replay.epoch(), replay.offset(), true)));
+                connection.finishResume(channel, subscribed, replay.messages().stream().map(this::positioned).toList(),
+                        replay.epoch(), replay.offset());
+                return;
+            }
+        } else {
+            indexFollowing(connection, channel, gate -> null);
+        }
         StreamSlice slice = streams.read(channel, resume == null ? null : resume.offset(), options.historySize());
         boolean recovered = resume == null || slice.continues(resume.epoch(), resume.offset());
         if (resume != null) {
@@ -237,6 +242,27 @@ public class Hub {
         OutboundFrame subscribed = OutboundFrame.reply(reply.apply(new Subscribed(slice.epochOrNotStarted(), slice.offset(),
                 resume == null ? null : recovered)));
         connection.finishResume(channel, subscribed, replayed, slice.epochOrNotStarted(), slice.offset());
+    }
+
+    /** What a gate released after a resuming client's position (null messages: the stream must be read). */
+    private record Replay(String epoch, long offset, List<Message> messages) {
+    }
+
+    /**
+     * Indexes the connection under the lock of the gate following the channel and reads {@code underLock}
+     * from it there. If the last subscriber before it left at the same moment and retired the gate, the
+     * next one follows from the stream's head.
+     */
+    private <T> T indexFollowing(Connection connection, String channel, Function<StreamGate, T> underLock) {
+        while (true) {
+            StreamGate gate = streams.follow(channel);
+            synchronized (gate) {
+                index(connection, channel);
+                if (streams.follows(channel, gate)) {
+                    return underLock.apply(gate);
+                }
+            }
+        }
     }
 
     /** Idempotent: not subscribed is fine. */

@@ -25,9 +25,13 @@ import org.eclipse.microprofile.config.Config;
  *     the load balancer drops to a tenth until the lag is under half of it; default 1000
  * @param streamGapMillis {@code wscluster.streams.gap-ms}: how long a message of a channel with history
  *     may wait for an earlier one the bus has not brought before the gap is filled from the stream; default 300
+ * @param streamReplayWindow {@code wscluster.streams.replay-window}: how many of the last messages this node
+ *     released per followed channel it keeps, so a client resuming within them (a failover, a drain) is
+ *     replayed exactly what this node's subscribers got, without reading the stream; default 128
  */
 public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutMillis, long idleTimeoutMillis,
-        int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis, long streamGapMillis) {
+        int maxSubscriptions, int maxWriteBytes, int writers, long overloadLagMillis, long streamGapMillis,
+        int streamReplayWindow) {
 
     public static HubSettings from(Config config) {
         return new HubSettings(
@@ -40,11 +44,12 @@ public record HubSettings(int outboundQueue, long stallMillis, long sendTimeoutM
                 config.getOptionalValue("wscluster.delivery.writers", Integer.class)
                         .orElse(Math.max(2, Runtime.getRuntime().availableProcessors())),
                 config.getOptionalValue("wscluster.delivery.overload-lag-ms", Long.class).orElse(1000L),
-                config.getOptionalValue("wscluster.streams.gap-ms", Long.class).orElse(300L));
+                config.getOptionalValue("wscluster.streams.gap-ms", Long.class).orElse(300L),
+                config.getOptionalValue("wscluster.streams.replay-window", Integer.class).orElse(128));
     }
 
     /** For tests: the given queue, generous timeouts, one write per frame budget of 64 KiB. */
     public static HubSettings forTests(int outboundQueue) {
-        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 1000, 300);
+        return new HubSettings(outboundQueue, 1000, 10_000, 0, 100, 64 * 1024, 1, 1000, 300, 128);
     }
 }

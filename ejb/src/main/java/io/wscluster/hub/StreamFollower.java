@@ -22,11 +22,14 @@ final class StreamFollower {
 
     private final StreamReader streams;
     private final long gapNanos;
+    private final int replayWindow;
     private final Map<String, StreamGate> gates = new ConcurrentHashMap<>();
 
-    StreamFollower(StreamReader streams, long gapMillis) {
+    /** @param replayWindow how many released messages each gate keeps for resuming subscribers */
+    StreamFollower(StreamReader streams, long gapMillis, int replayWindow) {
         this.streams = streams;
         this.gapNanos = gapMillis * 1_000_000;
+        this.replayWindow = replayWindow;
     }
 
     /**
@@ -35,7 +38,7 @@ final class StreamFollower {
      * {@link #unfollow} is retiring it.
      */
     StreamGate follow(String channel) {
-        return gates.compute(channel, (c, gate) -> gate != null ? gate : new StreamGate(c, streams.latest(c, 0)));
+        return gates.compute(channel, (c, gate) -> gate != null ? gate : new StreamGate(c, streams.latest(c, 0), replayWindow));
     }
 
     /**

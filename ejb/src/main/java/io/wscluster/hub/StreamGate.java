@@ -3,6 +3,7 @@ package io.wscluster.hub;
 import io.wscluster.history.StoredMessage;
 import io.wscluster.history.StreamSlice;
 import io.wscluster.message.Message;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
  * come from several publishing nodes over separate paths, so one may overtake another: an early one
  * waits for the gap before it to fill, from the bus or, when the gap stays open or a node leaves, from
  * the stream itself (which holds every acknowledged message). Whatever it releases, it releases in
- * offset order, each offset once.
+ * offset order, each offset once, and it keeps the last few released for subscribers that resume.
  */
 final class StreamGate {
 
@@ -22,16 +23,27 @@ final class StreamGate {
     private final TreeMap<Long, Message> held = new TreeMap<>();
     private long gapSinceNanos;
     private String strayEpoch;
+    private final int windowSize;
+    /** The last messages released, oldest first, all of one epoch. */
+    private final ArrayDeque<Message> window = new ArrayDeque<>();
 
-    /** @param head where the stream stood when this node started following it (null epoch: nothing yet) */
-    StreamGate(String channel, StreamSlice head) {
+    /**
+     * @param head where the stream stood when this node started following it (null epoch: nothing yet)
+     * @param windowSize how many released messages to keep for {@link #releasedSince}
+     */
+    StreamGate(String channel, StreamSlice head, int windowSize) {
         this.channel = channel;
         this.epoch = head.epoch();
         this.next = head.offset() + 1;
+        this.windowSize = windowSize;
     }
 
     /** Takes a message from the bus; returns the messages now due, in order. */
     synchronized List<Message> accept(Message message, long nowNanos) {
+        return remember(order(message, nowNanos));
+    }
+
+    private List<Message> order(Message message, long nowNanos) {
         List<Message> due = new ArrayList<>(1);
         if (!message.epoch().equals(epoch)) {
             // A stream that started (or started again, its history expired or lost) begins at offset 1:
@@ -84,6 +96,10 @@ final class StreamGate {
      * order: offsets the stream no longer holds are gone from the window and cannot be waited for.
      */
     synchronized List<Message> fill(StreamSlice slice) {
+        return remember(fillFrom(slice));
+    }
+
+    private List<Message> fillFrom(StreamSlice slice) {
         List<Message> due = new ArrayList<>();
         if (slice.epoch() != null && slice.epoch().equals(epoch)) {
             for (StoredMessage stored : slice.messages()) {
@@ -97,6 +113,46 @@ final class StreamGate {
             next = message.offset() + 1;
         }
         held.clear();
+        return due;
+    }
+
+    /**
+     * What this gate released after {@code since} of epoch {@code sinceEpoch}, oldest first, for a subscriber
+     * that resumes there: exactly what this node's subscribers got, so the replay and the live messages that
+     * follow it join without a gap, whatever the stream's copies hold. Null when the kept messages do not
+     * reach back that far, the position is of another epoch or more than {@code limit} (the channel's
+     * history) behind: then the stream has to be read.
+     */
+    synchronized List<Message> releasedSince(String sinceEpoch, long since, int limit) {
+        if (epoch == null || !epoch.equals(sinceEpoch) || since > released() || released() - since > limit) {
+            return null;
+        }
+        boolean kept = !window.isEmpty() && window.peekLast().epoch().equals(epoch);
+        long first = kept ? window.peekFirst().offset() : next;
+        if (since < first - 1) {
+            return null;
+        }
+        List<Message> after = new ArrayList<>();
+        if (kept) {
+            window.forEach(m -> {
+                if (m.offset() > since) {
+                    after.add(m);
+                }
+            });
+        }
+        return after;
+    }
+
+    private List<Message> remember(List<Message> due) {
+        for (Message message : due) {
+            if (!window.isEmpty() && !window.peekLast().epoch().equals(message.epoch())) {
+                window.clear();
+            }
+            window.addLast(message);
+            if (window.size() > windowSize) {
+                window.removeFirst();
+            }
+        }
         return due;
     }
 

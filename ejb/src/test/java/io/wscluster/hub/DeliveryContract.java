@@ -264,6 +264,29 @@ public abstract class DeliveryContract {
     }
 
     @Test
+    void aClientResumingOnANodeThatFollowsTheChannelGetsWhatItsSubscribersGot() {
+        Client stays = connect(0, "stays", "hist.follow");
+        Client first = connect(0, "mover", "hist.follow");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.follow", Integer.toString(i), Priority.NORMAL));
+        }
+        awaitUntil(() -> first.messages().size() >= 4, () -> first.messages().size() + " of 4");
+        JsonObject last = first.messages().get(3);
+        first.close();
+        for (int i = 4; i < 8; i++) {
+            ids.add(fixture.publish(i % fixture.nodes(), "hist.follow", Integer.toString(i), Priority.NORMAL));
+        }
+        awaitUntil(() -> stays.messages().size() >= 8, () -> stays.messages().size() + " of 8");
+        Client again = connect(0, "mover");
+        again.subscribe("hist.follow", last.getString("epoch"), offset(last));
+        ids.add(fixture.publish(0, "hist.follow", "8", Priority.NORMAL));
+        awaitUntil(() -> again.messages().size() >= 5, () -> ids(again).toString());
+        assertEquals(ids.subList(4, 9), ids(again), "what it missed, then live: each once, in order");
+        assertTrue(subscribed(again).getBoolean("recovered"));
+    }
+
+    @Test
     void aSubscriberFromBeforeAChannelsFirstMessageResumesFromItsStart() {
         Client early = connect(0, "early", "hist.fresh");
         JsonObject started = subscribed(early);

@@ -24,7 +24,7 @@ class StreamFollowerTest {
     void aMessageOfAnEpochTheStreamDoesNotHaveIsDroppedAndAStreamThatStartedAgainIsFollowed() {
         MemoryStreams streams = new MemoryStreams();
         streams.append(message("a"), ChannelOptions.DEFAULTS);
-        StreamFollower follower = new StreamFollower(streams, 1_000);
+        StreamFollower follower = new StreamFollower(streams, 1_000, 128);
         follower.follow(CHANNEL);
         List<String> released = new ArrayList<>();
 

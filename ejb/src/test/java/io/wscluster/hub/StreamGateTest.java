@@ -2,6 +2,7 @@ package io.wscluster.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.api.Priority;
@@ -28,7 +29,7 @@ class StreamGateTest {
 
     @Test
     void releasesInStreamOrderWhateverTheArrivalOrder() {
-        StreamGate gate = new StreamGate("room.x", head("e", 4));
+        StreamGate gate = new StreamGate("room.x", head("e", 4), 128);
         assertEquals(List.of(), offsets(gate.accept(at("e", 6), 0)), "6 waits for 5");
         assertEquals(List.of(), offsets(gate.accept(at("e", 7), 0)));
         assertEquals(List.of(5L, 6L, 7L), offsets(gate.accept(at("e", 5), 0)));
@@ -38,7 +39,7 @@ class StreamGateTest {
 
     @Test
     void aGapThatStaysOpenIsFilledFromTheStream() {
-        StreamGate gate = new StreamGate("room.x", head("e", 0));
+        StreamGate gate = new StreamGate("room.x", head("e", 0), 128);
         gate.accept(at("e", 1), 0);
         gate.accept(at("e", 4), 100);
         assertFalse(gate.gapOlderThan(500, 400));
@@ -51,19 +52,40 @@ class StreamGateTest {
     @Test
     void aMessageOnlyTheStreamHasIsReleasedWhenCaughtUp() {
         // A node acknowledged offset 3 and died before its bus carried it: the stream has it.
-        StreamGate gate = new StreamGate("room.x", head("e", 2));
+        StreamGate gate = new StreamGate("room.x", head("e", 2), 128);
         assertEquals(List.of(3L), offsets(gate.fill(new StreamSlice("e", 3, 1, List.of(stored(1), stored(2), stored(3))))));
         assertEquals(3, gate.released());
     }
 
     @Test
     void aNewEpochStartsAtOffsetOneWhicheverArrivesFirst() {
-        StreamGate gate = new StreamGate("room.x", head("old", 40));
+        StreamGate gate = new StreamGate("room.x", head("old", 40), 128);
         assertEquals(List.of(), offsets(gate.accept(at("new", 2), 0)));
         assertEquals(List.of(1L, 2L), offsets(gate.accept(at("new", 1), 0)));
-        StreamGate fresh = new StreamGate("room.x", StreamSlice.NONE);
+        StreamGate fresh = new StreamGate("room.x", StreamSlice.NONE, 128);
         assertEquals(List.of(), offsets(fresh.accept(at("e", 2), 0)), "a stream born after the gate starts at 1 too");
         assertEquals(List.of(1L, 2L), offsets(fresh.accept(at("e", 1), 0)));
+    }
+
+    @Test
+    void aResumingSubscriberGetsWhatTheGateReleasedWithinItsWindow() {
+        StreamGate gate = new StreamGate("room.x", head("e", 0), 3);
+        gate.accept(at("e", 1), 0);
+        gate.accept(at("e", 3), 0);
+        assertEquals(List.of(1L), offsets(gate.releasedSince("e", 0, 100)), "3 is not released yet: it waits for 2");
+        gate.accept(at("e", 2), 0);
+        gate.accept(at("e", 4), 0);
+        assertEquals(List.of(3L, 4L), offsets(gate.releasedSince("e", 2, 100)));
+        assertEquals(List.of(), offsets(gate.releasedSince("e", 4, 100)), "up to date: nothing to replay");
+        assertEquals(List.of(2L, 3L, 4L), offsets(gate.releasedSince("e", 1, 100)), "the window keeps the last three");
+        assertNull(gate.releasedSince("e", 0, 100), "1 is out of the window: read the stream");
+        assertNull(gate.releasedSince("e", 5, 100), "ahead of what this node released: read the stream");
+        assertNull(gate.releasedSince("other", 3, 100), "another epoch: read the stream");
+        assertNull(gate.releasedSince("e", 2, 1), "further back than the channel's history: read the stream");
+        gate.accept(at("new", 1), 0);
+        assertEquals(List.of(1L), offsets(gate.releasedSince("new", 0, 100)), "a new epoch starts a new window");
+        assertEquals(List.of(), offsets(new StreamGate("room.x", head("e", 7), 3).releasedSince("e", 7, 100)),
+                "a gate that released nothing yet serves a client at its head");
     }
 
     private static StoredMessage stored(long offset) {
