@@ -5,17 +5,24 @@ import io.wscluster.history.StreamSlice;
 import io.wscluster.message.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.logging.Logger;
 
 /**
  * Puts one channel's positioned messages back into stream order on this node. Messages of one channel
  * come from several publishing nodes over separate paths, so one may overtake another: an early one
  * waits for the gap before it to fill, from the bus or, when the gap stays open or a node leaves, from
  * the stream itself (which holds every acknowledged message). Whatever it releases, it releases in
- * offset order, each offset once, and it keeps the last few released for subscribers that resume.
+ * offset order, each offset once and each message id once within the last few released, which it keeps
+ * for subscribers that resume.
  */
 final class StreamGate {
+
+    private static final Logger LOG = Logger.getLogger(StreamGate.class.getName());
 
     private final String channel;
     private String epoch;
@@ -26,6 +33,7 @@ final class StreamGate {
     private final int windowSize;
     /** The last messages released, oldest first, all of one epoch. */
     private final ArrayDeque<Message> window = new ArrayDeque<>();
+    private final Set<String> windowIds = new HashSet<>();
 
     /**
      * @param head where the stream stood when this node started following it (null epoch: nothing yet)
@@ -143,14 +151,27 @@ final class StreamGate {
         return after;
     }
 
+    /**
+     * Keeps what is released in the window, and drops a message whose id was released within it already:
+     * around a membership change a stream can store one append twice, at two offsets (README, Known limits),
+     * and its subscribers must not get it twice. Its offset counts as released all the same.
+     */
     private List<Message> remember(List<Message> due) {
-        for (Message message : due) {
+        for (Iterator<Message> messages = due.iterator(); messages.hasNext(); ) {
+            Message message = messages.next();
             if (!window.isEmpty() && !window.peekLast().epoch().equals(message.epoch())) {
                 window.clear();
+                windowIds.clear();
+            }
+            if (!windowIds.add(message.id())) {
+                messages.remove();
+                LOG.warning(() -> "Skipped message " + message.id() + " of " + channel + " at offset " + message.offset()
+                        + ": released already at an earlier offset (the stream stored it twice)");
+                continue;
             }
             window.addLast(message);
             if (window.size() > windowSize) {
-                window.removeFirst();
+                windowIds.remove(window.removeFirst().id());
             }
         }
         return due;

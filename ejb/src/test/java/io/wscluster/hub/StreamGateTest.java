@@ -88,6 +88,17 @@ class StreamGateTest {
                 "a gate that released nothing yet serves a client at its head");
     }
 
+    @Test
+    void aMessageTheStreamStoredTwiceIsReleasedOnce() {
+        StreamGate gate = new StreamGate("room.x", head("e", 0), 128);
+        gate.accept(at("e", 1), 0);
+        Message again = new Message("m1", "room.x", null, "1", 0, Origin.REST, Priority.NORMAL, null, "e", 2);
+        assertEquals(List.of(), offsets(gate.accept(again, 0)), "m1 again, at offset 2");
+        assertEquals(2, gate.released(), "its offset counts as released");
+        assertEquals(List.of(3L), offsets(gate.accept(at("e", 3), 0)));
+        assertEquals(List.of(3L), offsets(gate.releasedSince("e", 1, 100)), "nor is it replayed");
+    }
+
     private static StoredMessage stored(long offset) {
         return new StoredMessage("m" + offset, "1", 0, 0, 0, null, offset);
     }
