@@ -141,6 +141,9 @@ class HaproxyFailoverIT {
         CLUSTER.signal(1, "KILL");
         awaitReadySince(affected, killedAt);
         System.out.println("[failover] kill -9 node-1 -> client resubscribed: " + ClientFleet.percentiles(sinceMillis(affected, killedAt)));
+        System.out.println("[failover] kill -9 node-1 -> client lost its socket: " + ClientFleet.percentiles(
+                affected.stream().mapToLong(i -> (fleet.lostAt(i) - killedAt) / 1_000_000).toArray()) + "; socket open again: "
+                + ClientFleet.percentiles(affected.stream().mapToLong(i -> (fleet.openAt(i) - killedAt) / 1_000_000).toArray()));
 
         everyClientGetsEveryAcknowledgedMessageOnceInOrder(publisher);
         Await.until(() -> !CLUSTER.balancerServers().containsKey("node-1"), () -> "HAProxy servers " + CLUSTER.balancerServers());

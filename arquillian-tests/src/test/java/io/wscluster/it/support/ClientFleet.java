@@ -29,6 +29,7 @@ public final class ClientFleet implements AutoCloseable {
     private final List<String> users = new ArrayList<>();
     private final AtomicLongArray readyAt;
     private final AtomicLongArray lostAt;
+    private final AtomicLongArray openAt;
     private final List<List<ClientMessage>> received = new ArrayList<>();
     private final AtomicInteger unrecovered = new AtomicInteger();
 
@@ -39,6 +40,7 @@ public final class ClientFleet implements AutoCloseable {
     public ClientFleet(URI entry, String prefix, int count, int batch, String channel) throws InterruptedException {
         readyAt = new AtomicLongArray(count);
         lostAt = new AtomicLongArray(count);
+        openAt = new AtomicLongArray(count);
         for (int from = 0; from < count; from += batch) {
             int to = Math.min(count, from + batch);
             CountDownLatch ready = new CountDownLatch(to - from);
@@ -54,6 +56,8 @@ public final class ClientFleet implements AutoCloseable {
                         .onState(state -> {
                             if (state == ClientState.RECONNECTING && readyAt.get(index) > lostAt.get(index)) {
                                 lostAt.set(index, System.nanoTime());
+                            } else if (state == ClientState.OPEN) {
+                                openAt.set(index, System.nanoTime());
                             }
                         })
                         .onReady(() -> {
@@ -96,6 +100,11 @@ public final class ClientFleet implements AutoCloseable {
     /** When client {@code i} last lost its connection (its first reconnect attempt began). */
     public long lostAt(int i) {
         return lostAt.get(i);
+    }
+
+    /** When client {@code i}'s socket last opened (before it resubscribed). */
+    public long openAt(int i) {
+        return openAt.get(i);
     }
 
     /** Whether every client is connected and resubscribed (none is between a lost connection and ready). */
