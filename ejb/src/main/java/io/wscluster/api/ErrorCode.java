@@ -35,6 +35,11 @@ public enum ErrorCode {
      * behind delivering and takes no new messages for now (try again after the time the error gives).
      */
     RATE_LIMITED,
+    /**
+     * The node is cut off from the rest of the cluster (its view lacks {@code wscluster.health.min-members})
+     * and takes no message into a channel's history: publish through another node.
+     */
+    UNAVAILABLE,
     /** A binary frame; the protocol is JSON text only. */
     UNSUPPORTED_DATA,
     /** The server failed; the request may be retried. */

@@ -67,6 +67,9 @@ public class ChannelHistory implements StreamReader {
      * publisher's messages keep their order and a busy channel costs a round trip per batch, not per message.
      */
     public CompletableFuture<Message> append(Message message, ChannelOptions options, Consumer<Message> onStored) {
+        if (!caches.hasQuorum()) {
+            return CompletableFuture.failedFuture(cutOff());
+        }
         Pending pending = new Pending(message, options, onStored, new CompletableFuture<>());
         ChannelAppender[] started = {null};
         appenders.compute(message.channel(), (channel, appender) -> {
@@ -80,6 +83,11 @@ public class ChannelHistory implements StreamReader {
             started[0].sendNext();
         }
         return pending.done();
+    }
+
+    private static MessageRejectedException cutOff() {
+        return new MessageRejectedException(ErrorCode.UNAVAILABLE,
+                "this node is cut off from the cluster; publish through another node", 1_000);
     }
 
     private record Pending(Message message, ChannelOptions options, Consumer<Message> onStored, CompletableFuture<Message> done) {
@@ -147,6 +155,16 @@ public class ChannelHistory implements StreamReader {
                 LOG.log(Level.WARNING, "Could not append " + batch.size() + " messages to the stream of " + channel, failure);
                 MessageRejectedException rejected = new MessageRejectedException(ErrorCode.INTERNAL,
                         "the message could not be stored; publish it again");
+                batch.forEach(p -> p.done().completeExceptionally(rejected));
+                return;
+            }
+            if (!caches.hasQuorum()) {
+                // Appended in a view of this node's own, after the cut: Infinispan retries an append in flight
+                // there, on a copy of its own or a new stream that the rest of the cluster will not have. Not
+                // acknowledged and not broadcast, the publisher publishes it again elsewhere; nothing is lost.
+                LOG.warning(() -> "Appended " + batch.size() + " messages to " + channel + " while cut off from the cluster;"
+                        + " refused to their publishers");
+                MessageRejectedException rejected = cutOff();
                 batch.forEach(p -> p.done().completeExceptionally(rejected));
                 return;
             }

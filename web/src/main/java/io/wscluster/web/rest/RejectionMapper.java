@@ -28,6 +28,7 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
             case MESSAGE_TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE;
             case RATE_LIMITED -> Status.TOO_MANY_REQUESTS;
             case INTERNAL -> Status.INTERNAL_SERVER_ERROR;
+            case UNAVAILABLE -> Status.SERVICE_UNAVAILABLE;
             default -> Status.BAD_REQUEST;
         };
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
