@@ -86,8 +86,9 @@ class NetnsClusterIT {
         builder.environment().put("WSCLUSTER_ADMIN_TOKEN", Node.ADMIN_TOKEN);
         builder.environment().put("WSCLUSTER_LB_MAX_CONN_PER_IP", "100000");
         builder.environment().put("WSCLUSTER_LB_MAX_RATE_PER_IP", "100000");
+        // Presence leases of 15 s (renewed every 5 s): a ghost left by the partition expires well within the wait.
         builder.environment().put("WSCLUSTER_JAVA_OPTS", "-Dwscluster.health.min-members=2 -Dwscluster.handshake.max-connections-per-address=0"
-                + " -Dwscluster.handshake.max-per-second-per-address=0 " + CHANNELS);
+                + " -Dwscluster.handshake.max-per-second-per-address=0 -Dwscluster.presence.reconcile-ms=5000 " + CHANNELS);
         Path log = Files.createTempFile(Path.of("target"), "netns", ".log");
         Process process = builder.redirectOutput(log.toFile()).start();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {

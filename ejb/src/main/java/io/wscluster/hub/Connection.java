@@ -169,6 +169,11 @@ public final class Connection {
         return now - lastHeardNanos;
     }
 
+    /** Asks the client for a pong (it answers by itself: the WebSocket protocol, not ours). */
+    void ping() {
+        sink.ping();
+    }
+
     /** Drops what is queued and starts the close handshake. */
     void close(CloseReason reason) {
         outbound.close();

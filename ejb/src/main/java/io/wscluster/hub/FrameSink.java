@@ -16,6 +16,9 @@ public interface FrameSink {
      */
     void write(List<OutboundFrame> frames, Consumer<Throwable> done);
 
+    /** Sends a WebSocket ping; the client's pong counts as hearing from it. */
+    void ping();
+
     /** Starts the close handshake, if the connection is still open. */
     void close(CloseReason reason);
 }

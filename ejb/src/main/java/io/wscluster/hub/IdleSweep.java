@@ -1,5 +1,6 @@
 package io.wscluster.hub;
 
+import io.wscluster.cluster.MembershipChange;
 import io.wscluster.protocol.CloseCodes;
 import io.wscluster.schedule.Schedulers;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,18 +8,22 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * Closes connections that sent nothing (not even a ping) for {@code wscluster.session.idle-timeout-ms}
  * (dead peers, forgotten tabs; the transport's own idle timeout is off), and gives up on clients whose
- * write has waited longer than {@code wscluster.session.send-timeout-ms} for their socket (4001).
+ * write has waited longer than {@code wscluster.session.send-timeout-ms} for their socket (4001). After a
+ * partition heals it pings every connection and closes those that do not answer in time.
  */
 @ApplicationScoped
 public class IdleSweep {
 
     private static final Logger LOG = Logger.getLogger(IdleSweep.class.getName());
+    /** How long a client has to answer the ping sent after a partition healed. */
+    static final long PROBE_MILLIS = 5_000;
 
     @Inject
     Hub hub;
@@ -32,6 +37,35 @@ public class IdleSweep {
                 : settings.sendTimeoutMillis();
         long every = Math.max(250, Math.min(5_000, shortest / 4));
         schedulers.shared().scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A client that left while the network was cut could not tell this node: its FIN was lost, and TCP's
+     * retransmission backoff may bring it a minute or more after the heal. Until then its connection, and
+     * with it its presence and affinity, would stay. Every live client answers a ping within milliseconds.
+     */
+    void onMembershipChange(@Observes MembershipChange change) {
+        if (!change.merged()) {
+            return;
+        }
+        long probedAt = System.nanoTime();
+        List<Connection> probed = hub.snapshot();
+        probed.forEach(Connection::ping);
+        schedulers.shared().schedule(() -> closeSilentSince(probed, probedAt), PROBE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeSilentSince(List<Connection> probed, long probedAt) {
+        long now = System.nanoTime();
+        int closed = 0;
+        for (Connection connection : probed) {
+            if (hub.isOpen(connection) && connection.silentNanos(now) > now - probedAt) {
+                hub.close(connection, CloseCodes.noPong(PROBE_MILLIS));
+                closed++;
+            }
+        }
+        int count = closed;
+        LOG.info(() -> "After the partition healed, pinged " + probed.size() + " connections; closed " + count
+                + " that did not answer within " + PROBE_MILLIS + " ms");
     }
 
     void sweep() {

@@ -28,6 +28,7 @@ import org.infinispan.Cache;
 import org.infinispan.context.Flag;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryExpired;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
 import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
@@ -202,9 +203,10 @@ public class ChannelPresence {
     }
 
     /**
-     * Anti-entropy: the cache holds exactly this node's own entries for it, and the mirror equals the cache.
-     * An asynchronous write can be lost in a view change or a merge (a leave lost there is a ghost for good:
-     * no later event removes it); this repairs both sides every {@code wscluster.presence.reconcile-ms}.
+     * Anti-entropy, every {@code wscluster.presence.reconcile-ms}: this node's entries are written again (their
+     * leases renewed), those the cache holds for it that it no longer owns are removed, and the mirror is
+     * made equal to the cache. An asynchronous write can be lost in a view change or a merge; a ghost that
+     * only another node's copy holds, where this node cannot see it, expires with its lease.
      */
     private void reconcile() {
         try {
@@ -222,15 +224,16 @@ public class ChannelPresence {
                     repaired[0]++;
                 }
             });
+            // Every own entry is written again: its lease is renewed, and one lost in the cluster is back.
             own.forEach((key, entry) -> {
-                if (!current.containsKey(key) && pending.putIfAbsent(key, entry) == null) {
+                if (pending.putIfAbsent(key, entry) == null && !current.containsKey(key)) {
                     repaired[0]++;
                 }
             });
             if (repaired[0] > 0) {
                 LOG.info(() -> "Presence: repaired " + repaired[0] + " entries of this node lost in the cluster");
-                flushes.request();
             }
+            flushes.request();
             resyncTo(current);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Presence reconciliation skipped (shutting down?)", e);
@@ -260,7 +263,7 @@ public class ChannelPresence {
         try {
             Cache<String, PresenceEntry> cache = caches.cache(CACHE);
             if (!joins.isEmpty()) {
-                cache.putAllAsync(joins).whenComplete((done, failure) -> logFailed(failure, joins.size() + " joins"));
+                cache.putAllAsync(joins, settings.leaseMillis(), TimeUnit.MILLISECONDS).whenComplete((done, failure) -> logFailed(failure, joins.size() + " joins"));
             }
             if (!leaves.isEmpty()) {
                 AdvancedCache<String, PresenceEntry> removing = removing(cache);
@@ -348,6 +351,7 @@ public class ChannelPresence {
         }
 
         @CacheEntryRemoved
+        @CacheEntryExpired
         public void removed(CacheEntryEvent<String, PresenceEntry> event) {
             if (!event.isPre()) {
                 dropFromMirror(event.getKey());

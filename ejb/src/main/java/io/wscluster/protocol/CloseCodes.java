@@ -61,6 +61,10 @@ public final class CloseCodes {
         return new CloseReason(SLOW_CONSUMER, "slow consumer: " + why);
     }
 
+    public static CloseReason noPong(long waitedMillis) {
+        return new CloseReason(IDLE_TIMEOUT, "no pong within " + waitedMillis + " ms of a ping after the network healed");
+    }
+
     public static CloseReason idle(long timeoutMillis) {
         return new CloseReason(IDLE_TIMEOUT, "idle timeout: send a ping at least every " + timeoutMillis / 1000 + " s");
     }

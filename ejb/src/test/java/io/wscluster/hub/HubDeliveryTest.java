@@ -127,6 +127,10 @@ class HubDeliveryTest extends DeliveryContract {
             }
 
             @Override
+            public void ping() {
+            }
+
+            @Override
             public synchronized void close(CloseReason reason) {
                 closeCode = reason.getCloseCode().getCode();
             }

@@ -30,6 +30,7 @@ import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
@@ -158,6 +159,15 @@ public class SocketEndpoint {
         } else {
             LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", failure);
             sendError(ErrorCode.INTERNAL, "server error", request.ref());
+        }
+    }
+
+    /** The answer to a ping of ours (see {@code IdleSweep}): the client is there. */
+    @OnMessage
+    public void pong(PongMessage pong) {
+        Connection connection = registered();
+        if (connection != null) {
+            connection.heard();
         }
     }
 

@@ -42,6 +42,15 @@ final class TyrusConnection implements FrameSink {
     }
 
     @Override
+    public void ping() {
+        try {
+            remote.sendPing(ByteBuffer.allocate(0)); // a whole control frame: it never splits a write of ours
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "Ping to " + id() + " failed", e);
+        }
+    }
+
+    @Override
     public String id() {
         return session.getId();
     }
