@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +33,10 @@ import org.infinispan.functional.impl.ReadWriteMapImpl;
 
 /**
  * Channel streams kept in the cluster: the distributed {@code streams} cache (channel -> {@link
- * ChannelStream}), each stream on two nodes, so the death of any one loses none of it. Appending runs where
- * the stream lives (one round trip to its primary owner, which runs it and has its backup run it too), so
- * positions are contiguous per channel whichever node publishes, and an append completes only once both
- * owners hold the message: what an acknowledged publish promises.
+ * ChannelStream}), each stream on two nodes, so the death of any one loses none of it. An append is a
+ * compare-and-set of the whole stream at its primary owner ({@link StreamAppend}), so positions are
+ * contiguous per channel whichever node publishes, both owners hold the same stream, and an append completes
+ * only once both hold the message: what an acknowledged publish promises.
  */
 @ApplicationScoped
 public class ChannelHistory implements StreamReader {
@@ -44,6 +46,8 @@ public class ChannelHistory implements StreamReader {
     private static final long TIMEOUT_MILLIS = 10_000;
     /** Messages in one append at most: a busy channel's batch stays a modest command. */
     private static final int MAX_BATCH = 500;
+    /** Channels whose last written stream a node remembers. */
+    private static final int LAST_WRITTEN = 32;
 
     @Inject
     ClusterCaches caches;
@@ -58,6 +62,17 @@ public class ChannelHistory implements StreamReader {
 
     private volatile Maps maps;
     private final Map<String, ChannelAppender> appenders = new ConcurrentHashMap<>();
+    /**
+     * The stream as this node last wrote it, for the busiest channels: a node that does not own a channel's
+     * stream starts its next append from it instead of reading the stream first (a race lost to another node
+     * costs that read, no more). Bounded: each is up to a channel's whole history.
+     */
+    private final Map<String, ChannelStream> lastWritten = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ChannelStream> eldest) {
+            return size() > LAST_WRITTEN;
+        }
+    });
 
     /**
      * Appends the message to its channel's stream; completes with the message at its position once the
@@ -126,11 +141,18 @@ public class ChannelHistory implements StreamReader {
             }
             ChannelOptions options = batch.get(0).options();
             List<StoredMessage> messages = batch.stream().map(p -> StoredMessage.of(p.message())).toList();
-            Append append = new Append(newEpoch(), messages, options.historySize(), options.historyTtl().toMillis(),
-                    System.currentTimeMillis());
             CompletableFuture<Appended> sent;
             try {
-                sent = maps().readWrite().eval(channel, append).toCompletableFuture();
+                Maps current = maps();
+                StreamAppend append = new StreamAppend(current.cache().getAdvancedCache(), current.readWrite(), channel, newEpoch(),
+                        messages, options.historySize(), options.historyTtl().toMillis(), TIMEOUT_MILLIS);
+                sent = append.start(lastWritten.get(channel)).whenComplete((appended, failure) -> {
+                    if (failure == null) {
+                        lastWritten.put(channel, append.written());
+                    } else {
+                        lastWritten.remove(channel);
+                    }
+                });
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }

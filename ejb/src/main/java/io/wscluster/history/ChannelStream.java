@@ -1,7 +1,11 @@
 package io.wscluster.history;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.infinispan.protostream.annotations.ProtoField;
 
 /**
@@ -18,14 +22,17 @@ public record ChannelStream(
         return messages.isEmpty() ? offset + 1 : messages.get(0).offset();
     }
 
-    /** The offset of the message with this id if the stream still holds it, else 0. */
-    long offsetOf(String id) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if (messages.get(i).id().equals(id)) {
-                return messages.get(i).offset();
+    /** Which of these messages the stream holds already, by id, at their offsets: one pass, not one per message. */
+    private Map<String, Long> held(List<StoredMessage> incoming) {
+        Set<String> ids = new HashSet<>(incoming.size() * 2);
+        incoming.forEach(m -> ids.add(m.id()));
+        Map<String, Long> held = new HashMap<>();
+        for (StoredMessage m : messages) {
+            if (ids.contains(m.id())) {
+                held.put(m.id(), m.offset());
             }
         }
-        return 0;
+        return held;
     }
 
     /**
@@ -38,10 +45,11 @@ public record ChannelStream(
     ChannelStream append(List<StoredMessage> incoming, int maxSize, long oldest, List<Long> offsets) {
         List<StoredMessage> all = new ArrayList<>(messages.size() + incoming.size());
         all.addAll(messages);
+        Map<String, Long> held = held(incoming);
         long last = offset;
         for (StoredMessage message : incoming) {
-            long applied = offsetOf(message.id());
-            if (applied > 0) {
+            Long applied = held.get(message.id());
+            if (applied != null) {
                 offsets.add(applied);
             } else {
                 all.add(message.at(++last));
