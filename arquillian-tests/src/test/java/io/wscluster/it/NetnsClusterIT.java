@@ -102,8 +102,18 @@ class NetnsClusterIT {
 
     /** A GET from inside a namespace (edge, node-I) to a host and port there; the whole response, or "" when it fails. */
     private static String get(String where, String host, int port, String path, String authorization) throws IOException, InterruptedException {
-        String request = "GET " + path + " HTTP/1.0\\r\\nHost: " + host + "\\r\\nAuthorization: " + authorization
-                + "\\r\\nConnection: close\\r\\n\\r\\n";
+        return exchange(where, host, port, "GET " + path + " HTTP/1.0\\r\\nHost: " + host + "\\r\\nAuthorization: " + authorization
+                + "\\r\\nConnection: close\\r\\n\\r\\n");
+    }
+
+    /** A POST of a JSON body with the server API key, from inside a namespace; the whole response, or "" when it fails. */
+    private static String post(String where, String host, int port, String path, String json) throws IOException, InterruptedException {
+        return exchange(where, host, port, "POST " + path + " HTTP/1.0\\r\\nHost: " + host + "\\r\\nAuthorization: Bearer " + Node.API_KEY
+                + "\\r\\nContent-Type: application/json\\r\\nContent-Length: " + json.length() + "\\r\\nConnection: close\\r\\n\\r\\n" + json);
+    }
+
+    /** Writes a request (printf escapes) to host:port from inside a namespace and reads the response, 3 s at most. */
+    private static String exchange(String where, String host, int port, String request) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("ip", "netns", "exec", PREFIX + where, "timeout", "3", "bash", "-c",
                 "exec 3<>/dev/tcp/" + host + "/" + port + " && printf '" + request + "' >&3 && cat <&3").redirectErrorStream(true).start();
         String response = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -199,6 +209,10 @@ class NetnsClusterIT {
         Await.until(PARTITION, () -> quietly(() -> registry(1).equals(Set.of("node-1 READY http://10.77.0.11:8080", "node-2 READY http://10.77.0.12:8081"))),
                 () -> "the majority dropped node-3: " + quietly(() -> registry(1)));
         Await.until(PARTITION, () -> quietly(() -> !ready(3)), () -> "node-3, alone, reports not ready");
+        // ... and takes no message into a channel with history: its stream would not be the cluster's.
+        String refused = post("node-3", "10.77.0.13", 8082, "/api/channels/room.bench.0/messages", "{\"cut\":true}");
+        assertTrue(refused.startsWith("HTTP/1.1 503") && refused.contains("Retry-After:") && refused.contains("UNAVAILABLE"),
+                () -> "a publish to the cut-off node is refused as unavailable: " + refused);
         Await.until(PARTITION, () -> quietly(() -> !haproxyStatus(3).startsWith("UP")), () -> "HAProxy stopped routing to node-3");
         assertTrue(quietly(() -> ready(1) && ready(2)), "the majority stays ready");
         assertEquals(0, script(30, "heal", "3").exit());

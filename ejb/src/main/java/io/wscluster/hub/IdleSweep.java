@@ -45,27 +45,31 @@ public class IdleSweep {
      * with it its presence and affinity, would stay. Every live client answers a ping within milliseconds.
      */
     void onMembershipChange(@Observes MembershipChange change) {
-        if (!change.merged()) {
-            return;
+        if (change.merged()) {
+            probe(PROBE_MILLIS);
         }
+    }
+
+    /** Pings every connection and closes, after {@code answerWithinMillis}, those not heard from since. */
+    void probe(long answerWithinMillis) {
         long probedAt = System.nanoTime();
         List<Connection> probed = hub.snapshot();
         probed.forEach(Connection::ping);
-        schedulers.shared().schedule(() -> closeSilentSince(probed, probedAt), PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        schedulers.shared().schedule(() -> closeSilentSince(probed, probedAt, answerWithinMillis), answerWithinMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void closeSilentSince(List<Connection> probed, long probedAt) {
+    private void closeSilentSince(List<Connection> probed, long probedAt, long answerWithinMillis) {
         long now = System.nanoTime();
         int closed = 0;
         for (Connection connection : probed) {
             if (hub.isOpen(connection) && connection.silentNanos(now) > now - probedAt) {
-                hub.close(connection, CloseCodes.noPong(PROBE_MILLIS));
+                hub.close(connection, CloseCodes.noPong(answerWithinMillis));
                 closed++;
             }
         }
         int count = closed;
         LOG.info(() -> "After the partition healed, pinged " + probed.size() + " connections; closed " + count
-                + " that did not answer within " + PROBE_MILLIS + " ms");
+                + " that did not answer within " + answerWithinMillis + " ms");
     }
 
     void sweep() {

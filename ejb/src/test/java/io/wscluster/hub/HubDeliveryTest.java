@@ -57,9 +57,18 @@ class HubDeliveryTest extends DeliveryContract {
 
         @Override
         public Client connect(int node, String user) {
-            FakeSession session = new FakeSession("s" + ids.incrementAndGet());
+            return connect(user, true);
+        }
+
+        /** A client that answers the server's pings, or one that does not (its peer is gone). */
+        Client connect(String user, boolean answersPings) {
+            FakeSession session = new FakeSession("s" + ids.incrementAndGet(), answersPings);
             session.connection = hub.open(session, user);
             return session;
+        }
+
+        Hub hub() {
+            return hub;
         }
 
         @Override
@@ -94,6 +103,7 @@ class HubDeliveryTest extends DeliveryContract {
         /** A session whose writes complete at once, or wait while it is stalled. */
         final class FakeSession implements FrameSink, Client {
             private final String id;
+            private final boolean answersPings;
             private final List<JsonObject> messages = new ArrayList<>();
             private final List<JsonObject> replies = new ArrayList<>();
             private final List<Runnable> waiting = new ArrayList<>();
@@ -101,8 +111,9 @@ class HubDeliveryTest extends DeliveryContract {
             private boolean stalled;
             private Integer closeCode;
 
-            FakeSession(String id) {
+            FakeSession(String id, boolean answersPings) {
                 this.id = id;
+                this.answersPings = answersPings;
             }
 
             @Override
@@ -128,6 +139,9 @@ class HubDeliveryTest extends DeliveryContract {
 
             @Override
             public void ping() {
+                if (answersPings) {
+                    connection.heard(); // as the endpoint does on the pong
+                }
             }
 
             @Override
