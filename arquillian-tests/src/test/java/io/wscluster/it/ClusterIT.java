@@ -202,6 +202,24 @@ class ClusterIT {
         assertEquals(400, N1.get("/api/channels/hist.rest/history?since=-1").statusCode());
     }
 
+    @Test
+    @Order(5)
+    void aPublishRepeatedWithItsIdempotencyKeyOnAnotherNodeIsStoredAndDeliveredOnce() {
+        try (WsClient subscriber = WsClient.connect(N3, "once").subscribe("hist.once")) {
+            JsonObject first = Node.json(N1.postJson("/api/channels/hist.once/messages", "\"first\"", "order-17"));
+            JsonObject again = Node.json(N2.postJson("/api/channels/hist.once/messages", "\"again\"", "order-17"));
+            assertEquals(first, again, "the repeat gets the first's id and position");
+            String after = Node.json(N2.postJson("/api/channels/hist.once/messages", "\"after\"")).getString("id");
+            subscriber.awaitMessage(after);
+            assertEquals(List.of("first", "after"), subscriber.seen().stream().filter(f -> "message".equals(f.getString("type")))
+                    .map(f -> f.getString("data")).toList(), "each once, the repeat not at all");
+            assertEquals(List.of(first.getString("id"), after),
+                    historyIds(Node.json(N3.get("/api/channels/hist.once/history"))), "stored once");
+            assertEquals(400, N1.postJson("/api/channels/room.once/messages", "1", "k-1").statusCode(), "a key needs history");
+            assertEquals(400, N1.postJson("/api/channels/hist.once/messages", "1", "no spaces").statusCode());
+        }
+    }
+
     private static List<String> presenceUsers(JsonObject presence) {
         return presence.getJsonArray("members").stream().map(m -> m.asJsonObject().getString("user")).sorted().toList();
     }

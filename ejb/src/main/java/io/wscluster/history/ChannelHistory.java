@@ -193,7 +193,8 @@ public class ChannelHistory implements StreamReader {
             metrics.historyAppended(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Pending pending = batch.get(i);
-                Message positioned = pending.message().at(appended.epoch(), appended.offsets().get(i));
+                // As stored: a message the stream held already (an idempotent publish repeated) keeps its first content.
+                Message positioned = appended.messages().get(i).toMessage(channel, appended.epoch());
                 try {
                     pending.onStored().accept(positioned);
                 } catch (RuntimeException e) {

@@ -22,14 +22,14 @@ public record ChannelStream(
         return messages.isEmpty() ? offset + 1 : messages.get(0).offset();
     }
 
-    /** Which of these messages the stream holds already, by id, at their offsets: one pass, not one per message. */
-    private Map<String, Long> held(List<StoredMessage> incoming) {
+    /** Which of these messages the stream holds already, by id: one pass, not one per message. */
+    private Map<String, StoredMessage> held(List<StoredMessage> incoming) {
         Set<String> ids = new HashSet<>(incoming.size() * 2);
         incoming.forEach(m -> ids.add(m.id()));
-        Map<String, Long> held = new HashMap<>();
+        Map<String, StoredMessage> held = new HashMap<>();
         for (StoredMessage m : messages) {
             if (ids.contains(m.id())) {
-                held.put(m.id(), m.offset());
+                held.put(m.id(), m);
             }
         }
         return held;
@@ -37,24 +37,24 @@ public record ChannelStream(
 
     /**
      * This stream with {@code incoming} appended at the next offsets, trimmed to {@code maxSize} messages
-     * no older than {@code oldest}; a message the stream holds already (by id) keeps its offset and is not
-     * appended again.
+     * no older than {@code oldest}; a message the stream holds already (by id: an append retried, a publish
+     * repeated with its idempotency key) keeps its offset and first content and is not appended again.
      *
-     * @param offsets receives each incoming message's offset, in order
+     * @param placed receives each incoming message as the stream holds it (at its offset; one held already
+     *               as it was stored), in order
      */
-    ChannelStream append(List<StoredMessage> incoming, int maxSize, long oldest, List<Long> offsets) {
+    ChannelStream append(List<StoredMessage> incoming, int maxSize, long oldest, List<StoredMessage> placed) {
         List<StoredMessage> all = new ArrayList<>(messages.size() + incoming.size());
         all.addAll(messages);
-        Map<String, Long> held = held(incoming);
+        Map<String, StoredMessage> held = held(incoming);
         long last = offset;
         for (StoredMessage message : incoming) {
-            Long applied = held.get(message.id());
-            if (applied != null) {
-                offsets.add(applied);
-            } else {
-                all.add(message.at(++last));
-                offsets.add(last);
+            StoredMessage stored = held.get(message.id());
+            if (stored == null) {
+                stored = message.at(++last);
+                all.add(stored);
             }
+            placed.add(stored);
         }
         int from = Math.max(0, all.size() - maxSize);
         List<StoredMessage> kept = new ArrayList<>(all.size() - from);

@@ -70,11 +70,11 @@ final class StreamAppend {
 
     private void attempt(ChannelStream current) {
         ChannelStream base = current != null ? current : new ChannelStream(newEpoch, 0, List.of());
-        List<Long> offsets = new ArrayList<>(messages.size());
-        ChannelStream next = base.append(messages, maxSize, System.currentTimeMillis() - ttlMillis, offsets);
+        List<StoredMessage> placed = new ArrayList<>(messages.size());
+        ChannelStream next = base.append(messages, maxSize, System.currentTimeMillis() - ttlMillis, placed);
         if (current != null && next.offset() == current.offset()) {
             written = current;
-            done.complete(new Appended(current.epoch(), offsets)); // all held already
+            done.complete(new Appended(current.epoch(), placed)); // all held already
             return;
         }
         CompletionStage<Boolean> write;
@@ -91,7 +91,7 @@ final class StreamAppend {
                 done.completeExceptionally(failure);
             } else if (won) {
                 written = next;
-                done.complete(new Appended(next.epoch(), offsets));
+                done.complete(new Appended(next.epoch(), placed));
             } else if (System.nanoTime() - deadline > 0) {
                 done.completeExceptionally(new TimeoutException("lost " + races + " races to append to " + channel));
             } else {

@@ -91,6 +91,31 @@ public class MessagePublisher {
     }
 
     /**
+     * Publishes JSON text from outside the protocol, at most once per idempotency key: on a channel with
+     * history the key becomes the message's id, and a publish repeated with it while the channel's stream
+     * still holds the first (its history size and age) is neither stored nor delivered again; it returns the
+     * first's id and position. A publisher whose publish failed (a timeout while a node died: it may have been
+     * stored all the same) publishes it again with the same key and gets it exactly once.
+     *
+     * @param idempotencyKey null for none: then as {@link #publish(String, String, Origin, Priority, String)}
+     */
+    public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
+        Message prepared = prepare(channel, jsonData, origin, priority, key);
+        ChannelOptions options = channels.options(channel);
+        if (idempotencyKey == null) {
+            return send(prepared, options);
+        }
+        if (!IdempotencyKeys.isValid(idempotencyKey)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD, IdempotencyKeys.RULE);
+        }
+        if (!options.keepsHistory()) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD,
+                    channel + " keeps no history, and an idempotency key is checked against the channel's stream");
+        }
+        return send(Message.toChannel(IdempotencyKeys.messageId(idempotencyKey), channel, jsonData, origin, priority, key), options);
+    }
+
+    /**
      * Checks a publish from outside the protocol (REST, EJB) and stamps its id, without sending it: a
      * publish inside a transaction is sent at commit ({@link #send}).
      */

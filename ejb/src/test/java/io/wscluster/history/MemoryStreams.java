@@ -16,11 +16,11 @@ public final class MemoryStreams implements StreamReader {
     /** Appends the message to its channel's stream; returns it with its position. */
     public Message append(Message message, ChannelOptions options) {
         long now = System.currentTimeMillis();
-        List<Long> offsets = new ArrayList<>(1);
+        List<StoredMessage> placed = new ArrayList<>(1);
         ChannelStream next = streams.compute(message.channel(), (channel, current) ->
                 (current != null ? current : new ChannelStream("e" + ++epochs, 0, List.of()))
-                        .append(List.of(StoredMessage.of(message)), options.historySize(), now - options.historyTtl().toMillis(), offsets));
-        return message.at(next.epoch(), offsets.get(0));
+                        .append(List.of(StoredMessage.of(message)), options.historySize(), now - options.historyTtl().toMillis(), placed));
+        return message.at(next.epoch(), placed.get(0).offset());
     }
 
     /** Forgets a channel's stream, as when it expires: the next append starts a new epoch. */

@@ -98,6 +98,12 @@ public final class Node {
         return postAs(path, body, credentialFor(path));
     }
 
+    /** A POST of JSON with the credential the path needs, published at most once per idempotency key. */
+    public HttpResponse<String> postJson(String path, String body, String idempotencyKey) {
+        return send(authorized(HttpRequest.newBuilder(uri(path)), credentialFor(path)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** A GET with the given Authorization header value (Basic, say). */
     public HttpResponse<String> getWithAuthorization(String path, String authorization) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", authorization).GET());

@@ -75,14 +75,18 @@ public class ChannelResource {
         return json.createObjectBuilder().add("configured", configured).add("active", active).add("cluster", clusterWide).build();
     }
 
-    /** Publishes the JSON body to the channel ({@code ?priority=high}, {@code ?key=K}); 202 with the message id. */
+    /**
+     * Publishes the JSON body to the channel ({@code ?priority=high}, {@code ?key=K}, header {@code
+     * Idempotency-Key} on a channel with history: published once per key); 202 with the message id.
+     */
     @POST
     @Path("{channel}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
-            @QueryParam("key") String key, @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
-        return publishing.toChannel(channel, priority, key, type, body);
+            @QueryParam("key") String key, @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
+        return publishing.toChannel(channel, priority, key, idempotencyKey, type, body);
     }
 
     /**

@@ -27,11 +27,12 @@ public class RestPublishing {
     @Inject
     MessagePublisher publisher;
 
-    /** Publishes the body to a channel; {@code key} may be null. */
-    public Response toChannel(String channel, String priority, String key, MediaType type, InputStream body) throws IOException {
+    /** Publishes the body to a channel; {@code key} and {@code idempotencyKey} may be null. */
+    public Response toChannel(String channel, String priority, String key, String idempotencyKey, MediaType type, InputStream body)
+            throws IOException {
         requireUtf8(type);
         String data = readLimited(body, publisher.maxBytes());
-        return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key));
+        return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key, idempotencyKey));
     }
 
     /** Sends the body to every connection of a user. */
