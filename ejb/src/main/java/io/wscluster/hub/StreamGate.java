@@ -153,8 +153,9 @@ final class StreamGate {
 
     /**
      * Keeps what is released in the window, and drops a message whose id was released within it already:
-     * around a membership change a stream can store one append twice, at two offsets (README, Known limits),
-     * and its subscribers must not get it twice. Its offset counts as released all the same.
+     * a guard, since appends became compare-and-set, against a stream that stores one message at two offsets
+     * (a function run on each owner did so around membership changes), whose subscribers must not get it
+     * twice. Its offset counts as released all the same.
      */
     private List<Message> remember(List<Message> due) {
         for (Iterator<Message> messages = due.iterator(); messages.hasNext(); ) {
