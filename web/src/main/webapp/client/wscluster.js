@@ -103,10 +103,14 @@ export class WsclusterClient {
         return this.#request({ type: 'unsubscribe', channel });
     }
 
-    /** Resolves with the message id; options.priority may be 'high'. */
+    /**
+     * Resolves with the message id; options.priority may be 'high'; options.idempotencyKey (channels with
+     * history) makes a retry of a publish whose reply was lost safe: it is stored and delivered once.
+     */
     async publish(channel, data, options = {}) {
         const frame = { type: 'publish', channel, data };
         if (options.priority) frame.priority = options.priority;
+        if (options.idempotencyKey) frame.idempotencyKey = options.idempotencyKey;
         return (await this.#request(frame)).messageId;
     }
 

@@ -209,11 +209,20 @@ class ClusterIT {
             JsonObject first = Node.json(N1.postJson("/api/channels/hist.once/messages", "\"first\"", "order-17"));
             JsonObject again = Node.json(N2.postJson("/api/channels/hist.once/messages", "\"again\"", "order-17"));
             assertEquals(first, again, "the repeat gets the first's id and position");
+            // Over sockets the same: the publish frame's idempotencyKey.
+            String frame = "{\"type\":\"publish\",\"channel\":\"hist.once\",\"data\":\"%s\",\"idempotencyKey\":\"socket-1\",\"id\":\"p\"}";
+            JsonObject overSocket;
+            JsonObject repeated;
+            try (WsClient one = WsClient.connect(N1, "one"); WsClient two = WsClient.connect(N2, "two")) {
+                overSocket = one.request("p", frame.formatted("socket"));
+                repeated = two.request("p", frame.formatted("socket again"));
+            }
+            assertEquals(overSocket, repeated, "the repeat gets the first's published reply");
             String after = Node.json(N2.postJson("/api/channels/hist.once/messages", "\"after\"")).getString("id");
             subscriber.awaitMessage(after);
-            assertEquals(List.of("first", "after"), subscriber.seen().stream().filter(f -> "message".equals(f.getString("type")))
-                    .map(f -> f.getString("data")).toList(), "each once, the repeat not at all");
-            assertEquals(List.of(first.getString("id"), after),
+            assertEquals(List.of("first", "socket", "after"), subscriber.seen().stream().filter(f -> "message".equals(f.getString("type")))
+                    .map(f -> f.getString("data")).toList(), "each once, the repeats not at all");
+            assertEquals(List.of(first.getString("id"), overSocket.getString("messageId"), after),
                     historyIds(Node.json(N3.get("/api/channels/hist.once/history"))), "stored once");
             assertEquals(400, N1.postJson("/api/channels/room.once/messages", "1", "k-1").statusCode(), "a key needs history");
             assertEquals(400, N1.postJson("/api/channels/hist.once/messages", "1", "no spaces").statusCode());

@@ -157,9 +157,23 @@ public final class WsclusterClient implements AutoCloseable {
 
     /** Publishes JSON text; completes with the message id. */
     public CompletableFuture<String> publish(String channel, String jsonData) {
+        return publish(channel, jsonData, null);
+    }
+
+    /**
+     * Publishes JSON text at most once per {@code idempotencyKey} (channels with history; null for none): a
+     * publish retried after its reply was lost (the node died) is stored and delivered once, and completes
+     * with the first's message id.
+     */
+    public CompletableFuture<String> publish(String channel, String jsonData, String idempotencyKey) {
         JsonValue data = JSON.createReader(new StringReader(jsonData)).readValue();
-        return onLoop(() -> request(JSON.createObjectBuilder().add("type", "publish").add("channel", channel).add("data", data),
-                requestTimeout).thenApply(reply -> reply.getString("messageId")));
+        return onLoop(() -> {
+            var frame = JSON.createObjectBuilder().add("type", "publish").add("channel", channel).add("data", data);
+            if (idempotencyKey != null) {
+                frame.add("idempotencyKey", idempotencyKey);
+            }
+            return request(frame, requestTimeout).thenApply(reply -> reply.getString("messageId"));
+        });
     }
 
     /** Closes the connection for good; a closed client does not reconnect. Calling it again does nothing. */

@@ -11,11 +11,12 @@ import jakarta.json.JsonValue;
  * @param data the payload of a publish; null otherwise
  * @param priority of a publish: {@code "priority":"high"} or the default, normal
  * @param key of a publish: what the message is about, for latest-per-key channels; null if absent
+ * @param idempotencyKey of a publish: published at most once per key (channels with history); null if absent
  * @param since of a subscribe: the position to resume from; null if absent
  * @param token of a connect or refresh: the JWT; null otherwise
  */
 public record ClientRequest(RequestType type, JsonValue ref, String channel, JsonValue data, Priority priority, String key,
-        Since since, String token) {
+        String idempotencyKey, Since since, String token) {
 
     /** A position in a channel's stream: its epoch and the offset of the last message the client has. */
     public record Since(String epoch, long offset) {

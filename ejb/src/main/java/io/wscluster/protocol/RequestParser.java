@@ -1,7 +1,7 @@
 package io.wscluster.protocol;
 
-import io.wscluster.api.Priority;
 import io.wscluster.api.ErrorCode;
+import io.wscluster.api.Priority;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -41,15 +41,15 @@ public final class RequestParser {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown type: " + abbreviate(typeName), ref);
         }
         return switch (type) {
-            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null, null);
-            case CONNECT, REFRESH -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null,
+            case PING -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null, null, null);
+            case CONNECT, REFRESH -> new ClientRequest(type, ref, null, null, Priority.NORMAL, null, null, null,
                     requireString(frame, "token", ref));
-            case SUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null,
+            case SUBSCRIBE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL, null, null,
                     since(frame, ref), null);
             case UNSUBSCRIBE, PRESENCE -> new ClientRequest(type, ref, requireString(frame, "channel", ref), null, Priority.NORMAL,
-                    null, null, null);
+                    null, null, null, null);
             case PUBLISH -> new ClientRequest(type, ref, requireString(frame, "channel", ref), require(frame, "data", ref),
-                    priority(frame, ref), key(frame, ref), null, null);
+                    priority(frame, ref), key(frame, ref), idempotencyKey(frame, ref), null, null);
         };
     }
 
@@ -117,6 +117,17 @@ public final class RequestParser {
         }
         if (value.getValueType() != ValueType.STRING || !MessageKeys.isValid(((JsonString) value).getString())) {
             throw new ProtocolException(ErrorCode.INVALID_FIELD, MessageKeys.RULE, ref);
+        }
+        return ((JsonString) value).getString();
+    }
+
+    private static String idempotencyKey(JsonObject frame, JsonValue ref) throws ProtocolException {
+        JsonValue value = frame.get("idempotencyKey");
+        if (value == null || value.getValueType() == ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != ValueType.STRING || !IdempotencyKeys.isValid(((JsonString) value).getString())) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, IdempotencyKeys.RULE, ref);
         }
         return ((JsonString) value).getString();
     }

@@ -11,6 +11,7 @@ import io.wscluster.hub.ClusterLag;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.Metrics;
+import io.wscluster.protocol.IdempotencyKeys;
 import io.wscluster.protocol.JsonText;
 import io.wscluster.protocol.MessageKeys;
 import io.wscluster.protocol.UserIds;
@@ -73,13 +74,17 @@ public class MessagePublisher {
      * that fail throw at once.
      *
      * @param key what the message is about, for latest-per-key channels; null for none
+     * @param idempotencyKey published at most once per key, as in {@link #publish(String, String, Origin, Priority, String,
+     *                       String)}; null for none
      */
-    public CompletableFuture<Message> publish(String channel, JsonValue data, Origin origin, Priority priority, String key) {
+    public CompletableFuture<Message> publish(String channel, JsonValue data, Origin origin, Priority priority, String key,
+            String idempotencyKey) {
         ChannelOptions options = channels.requireKnown(channel);
         String json = data.toString();
         requireSize(json);
+        String id = idFor(channel, options, idempotencyKey);
         lag.requireCapacity();
-        return deliver(Message.toChannel(nextId(), channel, json, origin, priority, key), options);
+        return deliver(Message.toChannel(id, channel, json, origin, priority, key), options);
     }
 
     /**
@@ -87,7 +92,7 @@ public class MessagePublisher {
      * returns once the message is sent (on a channel with history: held by two nodes).
      */
     public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key) {
-        return send(prepare(channel, jsonData, origin, priority, key), channels.options(channel));
+        return publish(channel, jsonData, origin, priority, key, null);
     }
 
     /**
@@ -100,10 +105,13 @@ public class MessagePublisher {
      * @param idempotencyKey null for none: then as {@link #publish(String, String, Origin, Priority, String)}
      */
     public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
-        Message prepared = prepare(channel, jsonData, origin, priority, key);
-        ChannelOptions options = channels.options(channel);
+        return send(prepare(channel, jsonData, origin, priority, key, idempotencyKey), channels.options(channel));
+    }
+
+    /** A new message's id: this node's next, or the one its idempotency key makes (channels with history only). */
+    private String idFor(String channel, ChannelOptions options, String idempotencyKey) {
         if (idempotencyKey == null) {
-            return send(prepared, options);
+            return nextId();
         }
         if (!IdempotencyKeys.isValid(idempotencyKey)) {
             throw new MessageRejectedException(ErrorCode.INVALID_FIELD, IdempotencyKeys.RULE);
@@ -112,7 +120,7 @@ public class MessagePublisher {
             throw new MessageRejectedException(ErrorCode.INVALID_FIELD,
                     channel + " keeps no history, and an idempotency key is checked against the channel's stream");
         }
-        return send(Message.toChannel(IdempotencyKeys.messageId(idempotencyKey), channel, jsonData, origin, priority, key), options);
+        return IdempotencyKeys.messageId(idempotencyKey);
     }
 
     /**
@@ -120,11 +128,15 @@ public class MessagePublisher {
      * publish inside a transaction is sent at commit ({@link #send}).
      */
     public Message prepare(String channel, String jsonData, Origin origin, Priority priority, String key) {
-        channels.requireKnown(channel);
+        return prepare(channel, jsonData, origin, priority, key, null);
+    }
+
+    private Message prepare(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
+        ChannelOptions options = channels.requireKnown(channel);
         requireKey(key);
         requireSize(jsonData);
         requireJson(jsonData);
-        return Message.toChannel(nextId(), channel, jsonData, origin, priority, key);
+        return Message.toChannel(idFor(channel, options, idempotencyKey), channel, jsonData, origin, priority, key);
     }
 
     /** Sends JSON text to every connection of one user, wherever in the cluster it is connected. */

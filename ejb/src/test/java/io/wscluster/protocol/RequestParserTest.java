@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.wscluster.api.Priority;
 import io.wscluster.api.ErrorCode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,6 +44,18 @@ class RequestParserTest {
         ProtocolException e = assertThrows(ProtocolException.class,
                 () -> RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"priority\":\"urgent\"}"));
         assertEquals(ErrorCode.INVALID_FIELD, e.code());
+    }
+
+    @Test
+    void publishCarriesItsIdempotencyKey() throws ProtocolException {
+        assertEquals("order-17", RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"idempotencyKey\":\"order-17\"}")
+                .idempotencyKey());
+        assertEquals(null, RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1}").idempotencyKey());
+        for (String bad : List.of("\"\"", "\"a b\"", "17", "\"" + "k".repeat(129) + "\"")) {
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> RequestParser.parse("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1,\"idempotencyKey\":" + bad + "}"));
+            assertEquals(ErrorCode.INVALID_FIELD, e.code(), bad);
+        }
     }
 
     @ParameterizedTest

@@ -279,7 +279,8 @@ public class SocketEndpoint {
                 ChannelPermissions.requirePublish(actor(), request.channel(), services.channels().requireKnown(request.channel()));
                 // Answered when sent: on a channel with history, once two nodes hold it. The connection
                 // reads on meanwhile; its publishes to one channel keep their order (ChannelHistory).
-                services.publisher().publish(request.channel(), request.data(), Origin.SOCKET, request.priority(), request.key())
+                services.publisher().publish(request.channel(), request.data(), Origin.SOCKET, request.priority(), request.key(),
+                                request.idempotencyKey())
                         .whenComplete((message, failure) -> {
                             if (failure == null) {
                                 connection.send(ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset()));

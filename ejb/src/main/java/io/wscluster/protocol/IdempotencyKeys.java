@@ -1,4 +1,4 @@
-package io.wscluster.publish;
+package io.wscluster.protocol;
 
 /**
  * The rule for a publisher's idempotency key and the message id it becomes: ids the nodes stamp are
@@ -16,7 +16,7 @@ public final class IdempotencyKeys {
         return key != null && !key.isEmpty() && key.length() <= MAX_LENGTH && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
-    static String messageId(String key) {
+    public static String messageId(String key) {
         return "key:" + key;
     }
 }
