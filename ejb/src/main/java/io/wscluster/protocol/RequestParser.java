@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonValue.ValueType;
+import java.util.function.Predicate;
 
 /** Turns a text frame into a {@link ClientRequest}, or says precisely what is wrong with it. */
 public final class RequestParser {
@@ -111,23 +112,22 @@ public final class RequestParser {
     }
 
     private static String key(JsonObject frame, JsonValue ref) throws ProtocolException {
-        JsonValue value = frame.get("key");
-        if (value == null || value.getValueType() == ValueType.NULL) {
-            return null;
-        }
-        if (value.getValueType() != ValueType.STRING || !MessageKeys.isValid(((JsonString) value).getString())) {
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, MessageKeys.RULE, ref);
-        }
-        return ((JsonString) value).getString();
+        return optionalString(frame, "key", MessageKeys::isValid, MessageKeys.RULE, ref);
     }
 
     private static String idempotencyKey(JsonObject frame, JsonValue ref) throws ProtocolException {
-        JsonValue value = frame.get("idempotencyKey");
+        return optionalString(frame, "idempotencyKey", IdempotencyKeys::isValid, IdempotencyKeys.RULE, ref);
+    }
+
+    /** A field that may be absent or null; if present, a string that {@code valid} accepts, else {@code rule} is the error. */
+    private static String optionalString(JsonObject frame, String field, Predicate<String> valid, String rule, JsonValue ref)
+            throws ProtocolException {
+        JsonValue value = frame.get(field);
         if (value == null || value.getValueType() == ValueType.NULL) {
             return null;
         }
-        if (value.getValueType() != ValueType.STRING || !IdempotencyKeys.isValid(((JsonString) value).getString())) {
-            throw new ProtocolException(ErrorCode.INVALID_FIELD, IdempotencyKeys.RULE, ref);
+        if (value.getValueType() != ValueType.STRING || !valid.test(((JsonString) value).getString())) {
+            throw new ProtocolException(ErrorCode.INVALID_FIELD, rule, ref);
         }
         return ((JsonString) value).getString();
     }
