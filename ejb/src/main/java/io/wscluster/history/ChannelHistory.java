@@ -43,7 +43,10 @@ public class ChannelHistory implements StreamReader {
 
     private static final Logger LOG = Logger.getLogger(ChannelHistory.class.getName());
     static final String CACHE = "streams";
-    private static final long TIMEOUT_MILLIS = 10_000;
+    /** An append begins no write after this: a publish refused for time was not stored. */
+    private static final long APPEND_MILLIS = 5_000;
+    /** By then the last write (the streams cache's remote timeout is 5 s) has answered: a backstop, not a race. */
+    private static final long TIMEOUT_MILLIS = 12_000;
     /** Messages in one append at most: a busy channel's batch stays a modest command. */
     private static final int MAX_BATCH = 500;
     /** Channels whose last written stream a node remembers. */
@@ -145,7 +148,7 @@ public class ChannelHistory implements StreamReader {
             try {
                 Maps current = maps();
                 StreamAppend append = new StreamAppend(current.cache().getAdvancedCache(), current.readWrite(), channel, newEpoch(),
-                        messages, options.historySize(), options.historyTtl().toMillis(), TIMEOUT_MILLIS);
+                        messages, options.historySize(), options.historyTtl().toMillis(), APPEND_MILLIS);
                 sent = append.start(lastWritten.get(channel)).whenComplete((appended, failure) -> {
                     if (failure == null) {
                         lastWritten.put(channel, append.written());

@@ -19,7 +19,9 @@ import org.infinispan.marshall.core.MarshallableFunctions;
  * and every position is given once, by whoever won the race; a functional append run on each owner (what
  * this replaces) let copies that had drifted apart during a membership change give one position twice. A
  * lost race reads the stream again from its primary and computes again; a message the stream holds already
- * (by id: this batch, retried after a topology change) keeps its position.
+ * (by id: this batch, retried after a topology change) keeps its position. No write begins after the
+ * deadline: an append that failed for time stored nothing (over a slow link a far node can lose race after
+ * race to nearer ones, and a write after its publisher was refused would deliver a message it publishes again).
  */
 final class StreamAppend {
 
@@ -69,6 +71,10 @@ final class StreamAppend {
     }
 
     private void attempt(ChannelStream current) {
+        if (System.nanoTime() - deadline > 0) {
+            done.completeExceptionally(new TimeoutException("lost " + races + " races to append to " + channel));
+            return;
+        }
         ChannelStream base = current != null ? current : new ChannelStream(newEpoch, 0, List.of());
         List<StoredMessage> placed = new ArrayList<>(messages.size());
         ChannelStream next = base.append(messages, maxSize, System.currentTimeMillis() - ttlMillis, placed);
@@ -92,8 +98,6 @@ final class StreamAppend {
             } else if (won) {
                 written = next;
                 done.complete(new Appended(next.epoch(), placed));
-            } else if (System.nanoTime() - deadline > 0) {
-                done.completeExceptionally(new TimeoutException("lost " + races + " races to append to " + channel));
             } else {
                 races++;
                 readPrimaryThenAttempt();

@@ -2,6 +2,9 @@ package io.wscluster.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.api.Priority;
@@ -17,9 +20,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
@@ -82,6 +87,19 @@ class ChannelStreamsTest {
     private static Appended append(DefaultCacheManager manager, String channel, String id, int size, long ttlMillis, long publishedAt)
             throws Exception {
         return append(manager, channel, List.of(id), size, ttlMillis, publishedAt).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A publish refused for time must not be stored after all: past its deadline an append writes nothing. */
+    @Test
+    void anAppendPastItsDeadlineWritesNothing() throws Exception {
+        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
+        Cache<String, ChannelStream> cache = a.getCache(ChannelHistory.CACHE);
+        List<StoredMessage> late = List.of(StoredMessage.of(new Message("late-1", "late", null, "1", System.currentTimeMillis(),
+                Origin.REST, Priority.NORMAL, null, null, 0)));
+        StreamAppend append = new StreamAppend(cache.getAdvancedCache(), writer(a), "late", "epoch-late", late, 10, 60_000, -1);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> append.start(null).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(TimeoutException.class, failed.getCause());
+        assertNull(cache.get("late"), "nothing stored");
     }
 
     @Test
