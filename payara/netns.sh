@@ -14,6 +14,10 @@
 #
 # Environment: WSCLUSTER_NETNS (namespace prefix, default wsc-), WSCLUSTER_RUN_DIR as for cluster.sh
 # (default payara/target/netns-run), and cluster.sh's variables (WSCLUSTER_JAVA_OPTS, ...).
+# WSCLUSTER_NETNS_SLOW=I-J:DELAY:JITTER (for up) makes the link between node I and node J slow: every
+# byte either way DELAY ms late, +- JITTER ms, in order (payara/slowlink.py, a relay in each of the two
+# namespaces; needs python3 and nft). Set before the nodes start, so that every connection between them
+# goes through it; the relays log their connections to RUN_DIR/slowlink/node-I.log.
 # Node I is 10.77.0.(10+I), the edge 10.77.0.2; the entry is http://10.77.0.2:8000 from the edge.
 set -euo pipefail
 
@@ -41,12 +45,48 @@ add_host() { # name address
     ip -n "$ns" link set eth0 up
 }
 
+# Node I's connections to node J go through a delaying relay in node I's namespace: nftables redirects
+# them to it, and it connects on from a second address of node I (10.77.0.(100+I)), which the redirect
+# leaves alone. With the reverse relay in node J, both sides' connections cross the slow link.
+slow_relay() { # I J delay jitter
+    local ns="${prefix}node-$1" self="10.77.0.$((10 + $1))" other="10.77.0.$((10 + $2))" source="10.77.0.$((100 + $1))"
+    local dir="$WSCLUSTER_RUN_DIR/slowlink" port=9900
+    ip -n "$ns" addr add "$source/32" dev eth0
+    ip netns exec "$ns" nft -f - <<EOF
+table ip slowlink {
+    chain output {
+        type nat hook output priority -100;
+        ip saddr $self ip daddr $other meta l4proto tcp redirect to :$port
+    }
+}
+EOF
+    mkdir -p "$dir"
+    ip netns exec "$ns" python3 "$here/slowlink.py" --listen "$port" --source "$source" --delay "$3" --jitter "$4" \
+        > "$dir/node-$1.log" 2>&1 &
+    echo $! > "$dir/node-$1.pid"
+    for _ in $(seq 50); do grep -q '^listening' "$dir/node-$1.log" && return; sleep 0.1; done
+    echo "netns.sh: the slow-link relay in node-$1 did not start: $(cat "$dir/node-$1.log")" >&2
+    return 1
+}
+
+slow_link() { # I-J:DELAY:JITTER, checked by up
+    [[ $1 =~ ^([1-9])-([1-9]):([0-9]+):([0-9]+)$ ]]
+    local i=${BASH_REMATCH[1]} j=${BASH_REMATCH[2]} delay=${BASH_REMATCH[3]} jitter=${BASH_REMATCH[4]}
+    slow_relay "$i" "$j" "$delay" "$jitter"
+    slow_relay "$j" "$i" "$delay" "$jitter"
+}
+
 namespaces() { ip netns list | awk '{print $1}' | grep "^$prefix" || true; }
 
 up() {
     local count=${1:-3} i hosts=""
     [[ $count =~ ^[1-9]$ ]] || die "node count must be 1-9"
     [ -z "$(namespaces)" ] || die "namespaces $prefix* exist; run 'down' first"
+    if [ -n "${WSCLUSTER_NETNS_SLOW:-}" ]; then
+        [[ $WSCLUSTER_NETNS_SLOW =~ ^[1-9]-[1-9]:[0-9]+:[0-9]+$ ]] || die "WSCLUSTER_NETNS_SLOW must be I-J:DELAY:JITTER, e.g. 1-2:200:50"
+        command -v nft >/dev/null || die "a slow link needs nft (apt-get install nftables)"
+        command -v python3 >/dev/null || die "a slow link needs python3"
+    fi
     trap 'echo "netns.sh: set-up failed, removing everything" >&2; down' ERR
     ip netns add "$lan"
     ip -n "$lan" link add br0 type bridge
@@ -56,6 +96,7 @@ up() {
         add_host "node-$i" "10.77.0.$((10 + i))"
         hosts+="${hosts:+,}10.77.0.$((10 + i))"
     done
+    [ -z "${WSCLUSTER_NETNS_SLOW:-}" ] || slow_link "$WSCLUSTER_NETNS_SLOW"
     WSCLUSTER_HOSTS=$hosts "$here/cluster.sh" up "$count"
     trap - ERR
 }
@@ -64,12 +105,13 @@ down() {
     local ns pid
     "$here/cluster.sh" down || true
     # Whatever cluster.sh could not stop (it failed, or was killed midway), by the PIDs it recorded.
-    for pid in "$WSCLUSTER_RUN_DIR"/node-*/pid "$WSCLUSTER_RUN_DIR"/lb/pid; do
-        # Only if that PID is still a node or HAProxy (a stale file must never kill something else).
-        if [ -f "$pid" ] && ps -p "$(cat "$pid")" -o args= 2>/dev/null | grep -qE 'payara-micro|haproxy'; then
+    for pid in "$WSCLUSTER_RUN_DIR"/node-*/pid "$WSCLUSTER_RUN_DIR"/lb/pid "$WSCLUSTER_RUN_DIR"/slowlink/*.pid; do
+        # Only if that PID is still a node, HAProxy or a relay (a stale file must never kill something else).
+        if [ -f "$pid" ] && ps -p "$(cat "$pid")" -o args= 2>/dev/null | grep -qE 'payara-micro|haproxy|slowlink.py'; then
             kill -KILL "$(cat "$pid")"
         fi
     done
+    rm -rf "$WSCLUSTER_RUN_DIR/slowlink"
     for ns in $(namespaces); do ip netns delete "$ns"; done
 }
 
@@ -85,5 +127,5 @@ case "${1:-}" in
     exec) where=${2:-}; shift 2; ip netns exec "$prefix$where" "$@" ;;
     cut) link "${2:-}" down ;;
     heal) link "${2:-}" up ;;
-    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
