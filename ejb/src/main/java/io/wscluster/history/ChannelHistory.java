@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +28,15 @@ import org.infinispan.functional.FunctionalMap;
 import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadOnlyMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
+import org.infinispan.remoting.transport.Address;
 
 /**
  * Channel streams kept in the cluster: the distributed {@code streams} cache (channel -> {@link
  * ChannelStream}), each stream on two nodes, so the death of any one loses none of it. An append is a
  * compare-and-set of the whole stream at its primary owner ({@link StreamAppend}), so positions are
  * contiguous per channel whichever node publishes, both owners hold the same stream, and an append completes
- * only once both hold the message: what an acknowledged publish promises.
+ * only once both hold the message: what an acknowledged publish promises. A node that is not the primary
+ * sends its batch there ({@link PrimaryAppend}); if the primary left meanwhile, it appends from here.
  */
 @ApplicationScoped
 public class ChannelHistory implements StreamReader {
@@ -49,8 +49,6 @@ public class ChannelHistory implements StreamReader {
     private static final long TIMEOUT_MILLIS = 12_000;
     /** Messages in one append at most: a busy channel's batch stays a modest command. */
     private static final int MAX_BATCH = 500;
-    /** Channels whose last written stream a node remembers. */
-    private static final int LAST_WRITTEN = 32;
 
     @Inject
     ClusterCaches caches;
@@ -65,17 +63,6 @@ public class ChannelHistory implements StreamReader {
 
     private volatile Maps maps;
     private final Map<String, ChannelAppender> appenders = new ConcurrentHashMap<>();
-    /**
-     * The stream as this node last wrote it, for the busiest channels: a node that does not own a channel's
-     * stream starts its next append from it instead of reading the stream first (a race lost to another node
-     * costs that read, no more). Bounded: each is up to a channel's whole history.
-     */
-    private final Map<String, ChannelStream> lastWritten = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ChannelStream> eldest) {
-            return size() > LAST_WRITTEN;
-        }
-    });
 
     /**
      * Appends the message to its channel's stream; completes with the message at its position once the
@@ -146,16 +133,7 @@ public class ChannelHistory implements StreamReader {
             List<StoredMessage> messages = batch.stream().map(p -> StoredMessage.of(p.message())).toList();
             CompletableFuture<Appended> sent;
             try {
-                Maps current = maps();
-                StreamAppend append = new StreamAppend(current.cache().getAdvancedCache(), current.readWrite(), channel, newEpoch(),
-                        messages, options.historySize(), options.historyTtl().toMillis(), APPEND_MILLIS);
-                sent = append.start(lastWritten.get(channel)).whenComplete((appended, failure) -> {
-                    if (failure == null) {
-                        lastWritten.put(channel, append.written());
-                    } else {
-                        lastWritten.remove(channel);
-                    }
-                });
+                sent = append(messages, options);
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -172,6 +150,50 @@ public class ChannelHistory implements StreamReader {
                     appenders.computeIfPresent(channel, (c, appender) -> appender == this && idle() ? null : appender);
                 }
             });
+        }
+
+        /** At the stream's primary, or here if this node is the primary or the primary could not be asked. */
+        private CompletableFuture<Appended> append(List<StoredMessage> messages, ChannelOptions options) {
+            Maps current = maps();
+            AdvancedCache<String, ChannelStream> cache = current.cache().getAdvancedCache();
+            String epoch = newEpoch();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
+            Address primary = cache.getDistributionManager().getCacheTopology()
+                    .getDistribution(cache.getKeyDataConversion().toStorage(channel)).primary();
+            if (primary == null || primary.equals(cache.getCacheManager().getAddress())) {
+                return appendHere(current, epoch, messages, options, APPEND_MILLIS);
+            }
+            PrimaryAppend remote = new PrimaryAppend(channel, epoch, messages, options.historySize(), options.historyTtl().toMillis(),
+                    APPEND_MILLIS);
+            CompletableFuture<Appended> answer = new CompletableFuture<>();
+            cache.getCacheManager().executor().filterTargets(List.of(primary))
+                    .timeout(APPEND_MILLIS + PrimaryAppend.LAST_WRITE_MILLIS, TimeUnit.MILLISECONDS)
+                    .submitConsumer(remote, (address, appended, failure) -> {
+                        if (failure != null) {
+                            answer.completeExceptionally(failure);
+                        } else {
+                            answer.complete(appended);
+                        }
+                    }).whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            answer.completeExceptionally(failure);
+                        }
+                    });
+            return answer.exceptionallyCompose(failure -> {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (timedOut(failure) || left <= 0) {
+                    return CompletableFuture.failedFuture(failure);
+                }
+                // The primary left or changed: the same batch from here (a message the stream holds keeps its position).
+                LOG.fine(() -> "Appending to " + channel + " from here: the primary " + primary + " could not: " + failure);
+                return appendHere(current, epoch, messages, options, left);
+            });
+        }
+
+        private CompletableFuture<Appended> appendHere(Maps current, String epoch, List<StoredMessage> messages, ChannelOptions options,
+                long timeoutMillis) {
+            return new StreamAppend(current.cache().getAdvancedCache(), current.readWrite(), channel, epoch, messages,
+                    options.historySize(), options.historyTtl().toMillis(), timeoutMillis).start(null);
         }
 
         /** Hands the batch's messages on and completes their futures, in stream order. */
@@ -258,6 +280,16 @@ public class ChannelHistory implements StreamReader {
             maps = current;
         }
         return current;
+    }
+
+    /** Whether an append failed for time somewhere (its outcome then is not known, or it wrote nothing in time). */
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof org.infinispan.commons.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Epochs tell a stream's lives apart: when it starts again after it expired, positions start again. */

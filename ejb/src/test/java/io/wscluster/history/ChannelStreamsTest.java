@@ -34,6 +34,7 @@ import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadOnlyMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.remoting.transport.Address;
 import org.infinispan.topology.CacheTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,58 @@ class ChannelStreamsTest {
         assertEquals(200, fromB.messages().size());
         assertEquals(epoch, fromB.epoch());
         assertTrue(fromB.continues(epoch, 150));
+    }
+
+    /**
+     * What a node that is not a stream's primary does ({@link ChannelHistory}): it sends its batch there, where
+     * it is appended from the local copy, racing the primary's own appends. Every message gets its own offset.
+     */
+    @Test
+    void batchesSentToThePrimaryAndItsOwnGetContiguousOffsets() throws Exception {
+        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
+        DefaultCacheManager b = cluster.start(1, ChannelHistory.CACHE);
+        AdvancedCache<String, ChannelStream> cache = a.<String, ChannelStream>getCache(ChannelHistory.CACHE).getAdvancedCache();
+        Address primary = cache.getDistributionManager().getCacheTopology().getDistribution(cache.getKeyDataConversion().toStorage("room.p"))
+                .primary();
+        DefaultCacheManager atPrimary = primary.equals(a.getAddress()) ? a : b;
+        DefaultCacheManager elsewhere = atPrimary == a ? b : a;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            done.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 50; i++) {
+                    String id = thread + "-" + i;
+                    CompletableFuture<Appended> appended = thread % 2 == 0
+                            ? append(atPrimary, "room.p", List.of(id), 1000, 60_000, now)
+                            : sendToPrimary(elsewhere, primary, "room.p", id, now);
+                    offsets.addAll(appended.join().offsets());
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertEquals(200, offsets.stream().distinct().count(), "every append got its own offset");
+        assertEquals(200, offsets.stream().mapToLong(Long::longValue).max().orElseThrow(), "no gaps: 1 to 200");
+        assertEquals(cache.withFlags(Flag.CACHE_MODE_LOCAL).get("room.p"),
+                b.<String, ChannelStream>getCache(ChannelHistory.CACHE).getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get("room.p"),
+                "both owners hold the same stream");
+    }
+
+    private static CompletableFuture<Appended> sendToPrimary(DefaultCacheManager from, Address primary, String channel, String id, long publishedAt) {
+        PrimaryAppend batch = new PrimaryAppend(channel, "epoch-" + id, List.of(StoredMessage.of(new Message(id, channel, null, "\"" + id + "\"",
+                publishedAt, Origin.REST, Priority.NORMAL, null, null, 0))), 1000, 60_000, 10_000);
+        CompletableFuture<Appended> answer = new CompletableFuture<>();
+        from.executor().filterTargets(List.of(primary)).submitConsumer(batch, (address, appended, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(appended);
+            }
+        });
+        return answer;
     }
 
     @Test
