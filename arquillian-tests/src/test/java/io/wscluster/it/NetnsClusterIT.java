@@ -5,7 +5,6 @@ import static io.wscluster.it.support.NetnsCluster.quietly;
 import static io.wscluster.it.support.NetnsCluster.toolReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.NetnsCluster;
@@ -15,12 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes as separate hosts (payara/netns.sh: a network namespace and address each, HAProxy and the
@@ -36,21 +34,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetnsClusterIT {
 
-    private static final NetnsCluster CLUSTER = new NetnsCluster("wsit-", "netns-run", Map.of());
+    @RegisterExtension
+    static final NetnsCluster CLUSTER = new NetnsCluster("wsit-", "netns", Map.of());
+
     private static final Duration PARTITION = Duration.ofSeconds(60);
-
-    @BeforeAll
-    static void up() throws Exception {
-        assumeTrue(NetnsCluster.runAsRoot(), "network namespaces need root");
-        CLUSTER.up();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (NetnsCluster.runAsRoot()) {
-            CLUSTER.down("netns-logs");
-        }
-    }
 
     @Test
     @Order(1)

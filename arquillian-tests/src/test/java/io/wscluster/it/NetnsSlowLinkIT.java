@@ -5,7 +5,6 @@ import static io.wscluster.it.support.NetnsCluster.quietly;
 import static io.wscluster.it.support.NetnsCluster.toolReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.NetnsCluster;
@@ -13,9 +12,8 @@ import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three nodes as separate hosts (payara/netns.sh) with a slow link between node-1 and node-2: every byte
@@ -28,21 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class NetnsSlowLinkIT {
 
-    private static final NetnsCluster CLUSTER = new NetnsCluster("wssl-", "netns-slow-run",
-            Map.of("WSCLUSTER_NETNS_SLOW", "1-2:200:50"));
-
-    @BeforeAll
-    static void up() throws Exception {
-        assumeTrue(NetnsCluster.runAsRoot(), "network namespaces need root");
-        CLUSTER.up();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (NetnsCluster.runAsRoot()) {
-            CLUSTER.down("netns-slow-logs", "slowlink/node-1.log", "slowlink/node-2.log");
-        }
-    }
+    @RegisterExtension
+    static final NetnsCluster CLUSTER = new NetnsCluster("wssl-", "netns-slow", Map.of("WSCLUSTER_NETNS_SLOW", "1-2:200:50"),
+            "slowlink/node-1.log", "slowlink/node-2.log");
 
     @Test
     void aSlowLinkBetweenTwoNodesLosesNothingAndKeepsEachPublishersOrder() throws Exception {

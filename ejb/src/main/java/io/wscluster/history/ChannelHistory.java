@@ -28,7 +28,6 @@ import org.infinispan.functional.FunctionalMap;
 import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadOnlyMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
-import org.infinispan.remoting.transport.Address;
 
 /**
  * Channel streams kept in the cluster: the distributed {@code streams} cache (channel -> {@link
@@ -133,7 +132,9 @@ public class ChannelHistory implements StreamReader {
             List<StoredMessage> messages = batch.stream().map(p -> StoredMessage.of(p.message())).toList();
             CompletableFuture<Appended> sent;
             try {
-                sent = append(messages, options);
+                Maps current = maps();
+                sent = new PrimaryAppend(channel, newEpoch(), messages, options.historySize(), options.historyTtl().toMillis(), APPEND_MILLIS)
+                        .appendFrom(current.cache().getAdvancedCache(), current.readWrite());
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -150,50 +151,6 @@ public class ChannelHistory implements StreamReader {
                     appenders.computeIfPresent(channel, (c, appender) -> appender == this && idle() ? null : appender);
                 }
             });
-        }
-
-        /** At the stream's primary, or here if this node is the primary or the primary could not be asked. */
-        private CompletableFuture<Appended> append(List<StoredMessage> messages, ChannelOptions options) {
-            Maps current = maps();
-            AdvancedCache<String, ChannelStream> cache = current.cache().getAdvancedCache();
-            String epoch = newEpoch();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
-            Address primary = cache.getDistributionManager().getCacheTopology()
-                    .getDistribution(cache.getKeyDataConversion().toStorage(channel)).primary();
-            if (primary == null || primary.equals(cache.getCacheManager().getAddress())) {
-                return appendHere(current, epoch, messages, options, APPEND_MILLIS);
-            }
-            PrimaryAppend remote = new PrimaryAppend(channel, epoch, messages, options.historySize(), options.historyTtl().toMillis(),
-                    APPEND_MILLIS);
-            CompletableFuture<Appended> answer = new CompletableFuture<>();
-            cache.getCacheManager().executor().filterTargets(List.of(primary))
-                    .timeout(APPEND_MILLIS + PrimaryAppend.LAST_WRITE_MILLIS, TimeUnit.MILLISECONDS)
-                    .submitConsumer(remote, (address, appended, failure) -> {
-                        if (failure != null) {
-                            answer.completeExceptionally(failure);
-                        } else {
-                            answer.complete(appended);
-                        }
-                    }).whenComplete((ignored, failure) -> {
-                        if (failure != null) {
-                            answer.completeExceptionally(failure);
-                        }
-                    });
-            return answer.exceptionallyCompose(failure -> {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (timedOut(failure) || left <= 0) {
-                    return CompletableFuture.failedFuture(failure);
-                }
-                // The primary left or changed: the same batch from here (a message the stream holds keeps its position).
-                LOG.fine(() -> "Appending to " + channel + " from here: the primary " + primary + " could not: " + failure);
-                return appendHere(current, epoch, messages, options, left);
-            });
-        }
-
-        private CompletableFuture<Appended> appendHere(Maps current, String epoch, List<StoredMessage> messages, ChannelOptions options,
-                long timeoutMillis) {
-            return new StreamAppend(current.cache().getAdvancedCache(), current.readWrite(), channel, epoch, messages,
-                    options.historySize(), options.historyTtl().toMillis(), timeoutMillis).start(null);
         }
 
         /** Hands the batch's messages on and completes their futures, in stream order. */
@@ -280,16 +237,6 @@ public class ChannelHistory implements StreamReader {
             maps = current;
         }
         return current;
-    }
-
-    /** Whether an append failed for time somewhere (its outcome then is not known, or it wrote nothing in time). */
-    private static boolean timedOut(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof org.infinispan.commons.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Epochs tell a stream's lives apart: when it starts again after it expired, positions start again. */

@@ -35,7 +35,6 @@ final class StreamAppend {
     private final long deadline;
     private final CompletableFuture<Appended> done = new CompletableFuture<>();
     private int races;
-    private volatile ChannelStream written;
 
     StreamAppend(AdvancedCache<String, ChannelStream> cache, FunctionalMap.ReadWriteMap<String, ChannelStream> readWrite,
             String channel, String newEpoch, List<StoredMessage> messages, int maxSize, long ttlMillis, long timeoutMillis) {
@@ -49,25 +48,15 @@ final class StreamAppend {
         this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    /**
-     * Starts from this node's own copy when it holds one, else from {@code lastWritten} (the stream as this node
-     * last wrote it, null if unknown), else from the primary's: no round trip before the write unless needed.
-     */
-    CompletableFuture<Appended> start(ChannelStream lastWritten) {
+    /** Starts from this node's own copy when it holds one (no round trip before the write), else from the primary's. */
+    CompletableFuture<Appended> start() {
         Object storedKey = cache.getKeyDataConversion().toStorage(channel);
         if (cache.getDistributionManager().getCacheTopology().getDistribution(storedKey).isReadOwner()) {
             attempt(cache.withFlags(Flag.CACHE_MODE_LOCAL).get(channel));
-        } else if (lastWritten != null) {
-            attempt(lastWritten);
         } else {
             readPrimaryThenAttempt();
         }
         return done;
-    }
-
-    /** The stream as this append left it (once it completed): the start of this node's next append to it. */
-    ChannelStream written() {
-        return written;
     }
 
     private void attempt(ChannelStream current) {
@@ -79,7 +68,6 @@ final class StreamAppend {
         List<StoredMessage> placed = new ArrayList<>(messages.size());
         ChannelStream next = base.append(messages, maxSize, System.currentTimeMillis() - ttlMillis, placed);
         if (current != null && next.offset() == current.offset()) {
-            written = current;
             done.complete(new Appended(current.epoch(), placed)); // all held already
             return;
         }
@@ -96,7 +84,6 @@ final class StreamAppend {
             if (failure != null) {
                 done.completeExceptionally(failure);
             } else if (won) {
-                written = next;
                 done.complete(new Appended(next.epoch(), placed));
             } else {
                 races++;

@@ -12,7 +12,6 @@ import io.wscluster.cluster.TestCluster;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadOnlyMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 import org.infinispan.manager.DefaultCacheManager;
-import org.infinispan.remoting.transport.Address;
 import org.infinispan.topology.CacheTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,25 +62,20 @@ class ChannelStreamsTest {
         return ReadOnlyMapImpl.create(FunctionalMapImpl.create((AdvancedCache<String, ChannelStream>) cache.getAdvancedCache()));
     }
 
-    /** Messages published at {@code publishedAt}, appended together from {@code manager}, as {@link ChannelHistory} does. */
+    /**
+     * Messages published at {@code publishedAt}, appended together from {@code manager} as {@link ChannelHistory}
+     * does: at the stream's primary, sent there from any other node.
+     */
     private static CompletableFuture<Appended> append(DefaultCacheManager manager, String channel, List<String> ids, int size,
             long ttlMillis, long publishedAt) {
-        return append(manager, channel, ids, size, ttlMillis, publishedAt, new HashMap<>());
+        Cache<String, ChannelStream> cache = manager.getCache(ChannelHistory.CACHE);
+        return new PrimaryAppend(channel, "epoch-" + ids.get(0), messages(channel, ids, publishedAt), size, ttlMillis, 10_000)
+                .appendFrom(cache.getAdvancedCache(), writer(manager));
     }
 
-    /** As above, starting from the stream as this node last wrote it, as {@link ChannelHistory} does for channels it does not own. */
-    private static CompletableFuture<Appended> append(DefaultCacheManager manager, String channel, List<String> ids, int size,
-            long ttlMillis, long publishedAt, Map<String, ChannelStream> lastWritten) {
-        List<StoredMessage> messages = ids.stream().map(id -> StoredMessage.of(new Message(id, channel, null, "\"" + id + "\"",
-                publishedAt, Origin.REST, Priority.NORMAL, null, null, 0))).toList();
-        Cache<String, ChannelStream> cache = manager.getCache(ChannelHistory.CACHE);
-        StreamAppend append = new StreamAppend(cache.getAdvancedCache(), writer(manager), channel, "epoch-" + ids.get(0), messages,
-                size, ttlMillis, 10_000);
-        return append.start(lastWritten.get(channel)).whenComplete((appended, failure) -> {
-            if (failure == null) {
-                lastWritten.put(channel, append.written());
-            }
-        });
+    private static List<StoredMessage> messages(String channel, List<String> ids, long publishedAt) {
+        return ids.stream().map(id -> StoredMessage.of(new Message(id, channel, null, "\"" + id + "\"", publishedAt, Origin.REST,
+                Priority.NORMAL, null, null, 0))).toList();
     }
 
     private static Appended append(DefaultCacheManager manager, String channel, String id, int size, long ttlMillis, long publishedAt)
@@ -95,14 +88,14 @@ class ChannelStreamsTest {
     void anAppendPastItsDeadlineWritesNothing() throws Exception {
         DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
         Cache<String, ChannelStream> cache = a.getCache(ChannelHistory.CACHE);
-        List<StoredMessage> late = List.of(StoredMessage.of(new Message("late-1", "late", null, "1", System.currentTimeMillis(),
-                Origin.REST, Priority.NORMAL, null, null, 0)));
-        StreamAppend append = new StreamAppend(cache.getAdvancedCache(), writer(a), "late", "epoch-late", late, 10, 60_000, -1);
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> append.start(null).get(10, TimeUnit.SECONDS));
+        StreamAppend append = new StreamAppend(cache.getAdvancedCache(), writer(a), "late", "epoch-late",
+                messages("late", List.of("late-1"), System.currentTimeMillis()), 10, 60_000, -1);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> append.start().get(10, TimeUnit.SECONDS));
         assertInstanceOf(TimeoutException.class, failed.getCause());
         assertNull(cache.get("late"), "nothing stored");
     }
 
+    /** One node is the stream's primary and appends there; the other sends its batches to it (a {@link PrimaryAppend}). */
     @Test
     void appendsFromTwoNodesGetContiguousOffsetsAndTheStreamOutlivesEitherNode() throws Exception {
         DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
@@ -124,6 +117,8 @@ class ChannelStreamsTest {
         pool.shutdown();
         assertEquals(200, offsets.stream().distinct().count(), "every append got its own offset");
         assertEquals(200, offsets.stream().mapToLong(Long::longValue).max().orElseThrow(), "no gaps: 1 to 200");
+        assertEquals(a.getCache(ChannelHistory.CACHE).getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get("room.x"),
+                b.getCache(ChannelHistory.CACHE).getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get("room.x"), "both owners hold the same stream");
 
         StreamSlice fromA = reader(a).eval("room.x", new ReadSince(195, 100, false)).get(10, TimeUnit.SECONDS);
         assertEquals(List.of(196L, 197L, 198L, 199L, 200L), fromA.messages().stream().map(StoredMessage::offset).toList());
@@ -135,58 +130,6 @@ class ChannelStreamsTest {
         assertEquals(200, fromB.messages().size());
         assertEquals(epoch, fromB.epoch());
         assertTrue(fromB.continues(epoch, 150));
-    }
-
-    /**
-     * What a node that is not a stream's primary does ({@link ChannelHistory}): it sends its batch there, where
-     * it is appended from the local copy, racing the primary's own appends. Every message gets its own offset.
-     */
-    @Test
-    void batchesSentToThePrimaryAndItsOwnGetContiguousOffsets() throws Exception {
-        DefaultCacheManager a = cluster.start(0, ChannelHistory.CACHE);
-        DefaultCacheManager b = cluster.start(1, ChannelHistory.CACHE);
-        AdvancedCache<String, ChannelStream> cache = a.<String, ChannelStream>getCache(ChannelHistory.CACHE).getAdvancedCache();
-        Address primary = cache.getDistributionManager().getCacheTopology().getDistribution(cache.getKeyDataConversion().toStorage("room.p"))
-                .primary();
-        DefaultCacheManager atPrimary = primary.equals(a.getAddress()) ? a : b;
-        DefaultCacheManager elsewhere = atPrimary == a ? b : a;
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Long> offsets = new CopyOnWriteArrayList<>();
-        List<CompletableFuture<?>> done = new ArrayList<>();
-        long now = System.currentTimeMillis();
-        for (int t = 0; t < 4; t++) {
-            int thread = t;
-            done.add(CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 50; i++) {
-                    String id = thread + "-" + i;
-                    CompletableFuture<Appended> appended = thread % 2 == 0
-                            ? append(atPrimary, "room.p", List.of(id), 1000, 60_000, now)
-                            : sendToPrimary(elsewhere, primary, "room.p", id, now);
-                    offsets.addAll(appended.join().offsets());
-                }
-            }, pool));
-        }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        pool.shutdown();
-        assertEquals(200, offsets.stream().distinct().count(), "every append got its own offset");
-        assertEquals(200, offsets.stream().mapToLong(Long::longValue).max().orElseThrow(), "no gaps: 1 to 200");
-        assertEquals(cache.withFlags(Flag.CACHE_MODE_LOCAL).get("room.p"),
-                b.<String, ChannelStream>getCache(ChannelHistory.CACHE).getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).get("room.p"),
-                "both owners hold the same stream");
-    }
-
-    private static CompletableFuture<Appended> sendToPrimary(DefaultCacheManager from, Address primary, String channel, String id, long publishedAt) {
-        PrimaryAppend batch = new PrimaryAppend(channel, "epoch-" + id, List.of(StoredMessage.of(new Message(id, channel, null, "\"" + id + "\"",
-                publishedAt, Origin.REST, Priority.NORMAL, null, null, 0))), 1000, 60_000, 10_000);
-        CompletableFuture<Appended> answer = new CompletableFuture<>();
-        from.executor().filterTargets(List.of(primary)).submitConsumer(batch, (address, appended, failure) -> {
-            if (failure != null) {
-                answer.completeExceptionally(failure);
-            } else {
-                answer.complete(appended);
-            }
-        });
-        return answer;
     }
 
     @Test
@@ -243,13 +186,12 @@ class ChannelStreamsTest {
             List<CompletableFuture<?>> writers = new ArrayList<>();
             for (DefaultCacheManager source : List.of(a, b)) {
                 String name = source.getAddress().toString();
-                Map<String, ChannelStream> lastWritten = new ConcurrentHashMap<>();
                 writers.add(CompletableFuture.runAsync(() -> {
                     for (int i = 0; running.get() && i < 20_000; i++) {
                         List<CompletableFuture<Void>> round = new ArrayList<>();
                         for (int channel = 0; channel < CHANNELS; channel++) {
                             String id = name + "-" + i + "-" + channel;
-                            round.add(append(source, "room." + channel, List.of(id), 50, 60_000, System.currentTimeMillis(), lastWritten)
+                            round.add(append(source, "room." + channel, List.of(id), 50, 60_000, System.currentTimeMillis())
                                     .thenAccept(appended -> acknowledged.put(id, appended.offsets().get(0)))
                                     .exceptionally(e -> null)); // failed while its owners changed: not acknowledged
                         }

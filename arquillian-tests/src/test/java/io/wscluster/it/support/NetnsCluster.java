@@ -2,6 +2,7 @@ package io.wscluster.it.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,13 +21,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A cluster of separate hosts made by payara/netns.sh (as root): its namespaces (PREFIX...), node I at
  * 10.77.0.(10+I) port 8079+I, HAProxy and the load tool in the edge namespace at 10.77.0.2. Requests to the
- * nodes are made from inside a namespace, as the addresses exist nowhere else.
+ * nodes are made from inside a namespace, as the addresses exist nowhere else. Registered as an extension,
+ * it starts before the class's tests (skipping them unless run as root) and is removed after them.
  */
-public final class NetnsCluster {
+public final class NetnsCluster implements BeforeAllCallback, AfterAllCallback {
 
     private static final Path SCRIPT = Path.of("..", "payara", "netns.sh").toAbsolutePath().normalize();
     private static final Path TOOL = Path.of("..", "loadtest", "target", "wscluster-loadtest.jar").toAbsolutePath().normalize();
@@ -34,17 +39,37 @@ public final class NetnsCluster {
     private static final String CHANNELS = "-Dwscluster.channels=room.bench.*{history=1000;presence},news,alerts,chat.*,room.*";
 
     private final String prefix;
+    private final String name;
     private final Path run;
     private final Map<String, String> environment;
+    private final List<String> keptFiles;
 
-    /** A cluster in namespaces PREFIX..., its run directory under target/; environment adds to netns.sh's. */
-    public NetnsCluster(String prefix, String runDirectory, Map<String, String> environment) {
+    /**
+     * A cluster in namespaces PREFIX..., run in target/NAME-run, whose logs (and the run's KEPT files) are kept
+     * in target/NAME-logs; environment adds to netns.sh's.
+     */
+    public NetnsCluster(String prefix, String name, Map<String, String> environment, String... kept) {
         this.prefix = prefix;
-        this.run = Path.of("target", runDirectory).toAbsolutePath();
+        this.name = name;
+        this.run = Path.of("target", name + "-run").toAbsolutePath();
         this.environment = environment;
+        this.keptFiles = List.of(kept);
     }
 
-    public static boolean runAsRoot() {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        assumeTrue(runAsRoot(), "network namespaces need root");
+        up();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (runAsRoot()) {
+            down();
+        }
+    }
+
+    private static boolean runAsRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
 
@@ -53,17 +78,17 @@ public final class NetnsCluster {
     }
 
     /** Removes whatever a killed earlier run left, then starts the namespaces, three nodes and HAProxy. */
-    public void up() throws IOException, InterruptedException {
+    private void up() throws IOException, InterruptedException {
         script(300, "down");
         assertEquals(0, script(420, "up", "3").exit(), "netns.sh up 3");
     }
 
-    /** Keeps the nodes' and HAProxy's logs (and the given run files) in target/LOGS, then removes everything. */
-    public void down(String logs, String... moreFiles) throws IOException, InterruptedException {
-        Path kept = Path.of("target", logs);
+    /** Keeps the nodes' and HAProxy's logs (they outlive the run directory), then removes everything. */
+    private void down() throws IOException, InterruptedException {
+        Path kept = Path.of("target", name + "-logs");
         Files.createDirectories(kept);
         List<String> files = new ArrayList<>(List.of("node-1/server.log", "node-2/server.log", "node-3/server.log", "lb/haproxy.log"));
-        files.addAll(List.of(moreFiles));
+        files.addAll(keptFiles);
         for (String file : files) {
             if (Files.exists(run.resolve(file))) {
                 Files.copy(run.resolve(file), kept.resolve(file.replace('/', '-')), StandardCopyOption.REPLACE_EXISTING);
