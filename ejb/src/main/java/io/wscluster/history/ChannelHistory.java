@@ -44,8 +44,8 @@ public class ChannelHistory implements StreamReader {
     static final String CACHE = "streams";
     /** An append begins no write after this: a publish refused for time was not stored. */
     private static final long APPEND_MILLIS = 5_000;
-    /** By then the last write (the streams cache's remote timeout is 5 s) has answered: a backstop, not a race. */
-    private static final long TIMEOUT_MILLIS = 12_000;
+    /** By then the last write has answered (the streams cache's remote timeout, and a margin): a backstop, not a race. */
+    private static final long TIMEOUT_MILLIS = APPEND_MILLIS + PrimaryAppend.LAST_WRITE_MILLIS + 2_000;
     /** Messages in one append at most: a busy channel's batch stays a modest command. */
     private static final int MAX_BATCH = 500;
 
