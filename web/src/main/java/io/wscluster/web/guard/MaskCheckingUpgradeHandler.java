@@ -14,13 +14,20 @@ import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
 public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
 
     private volatile Runnable onEnd = () -> { };
+    private volatile WebConnection container;
 
     void onEnd(Runnable action) {
         this.onEnd = action;
     }
 
+    /** The container's own connection (Payara's, not the wrapper Tyrus reads through); null before init. */
+    public WebConnection containerConnection() {
+        return container;
+    }
+
     @Override
     public void init(WebConnection connection) {
+        container = connection;
         super.init(new WebConnection() {
             private final MaskCheckingInputStream in;
 

@@ -1,69 +1,125 @@
 package io.wscluster.web.socket;
 
+import io.wscluster.web.guard.MaskCheckingUpgradeHandler;
 import jakarta.websocket.Session;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.tyrus.spi.Writer;
 
 /**
- * Finds a Tyrus session's transport writer (session, its remote endpoint's web socket, that socket's
- * protocol handler, its writer), which takes bytes that are already whole frames: what Tyrus's own
- * broadcast does to encode a message once for many sessions. Tyrus has no public way to it, hence
- * reflection, resolved once per class; should its internals change, this answers null, sessions are
- * written through the standard API (slower, still correct) and it is logged once.
+ * Finds, for a Tyrus session, a writer that takes bytes which are already whole frames: what Tyrus's own
+ * broadcast does to encode a message once for many sessions. Best is {@link GrizzlyWriter}, straight onto
+ * the client's Grizzly connection (session, its remote endpoint's web socket, that socket's protocol
+ * handler, its servlet writer, Tyrus's proxy of the upgrade handler, that handler, Payara's web
+ * connection, its Catalina request, the Grizzly request, its connection); next Tyrus's transport writer
+ * (the servlet writer). Neither has a public way to it, hence reflection, resolved once per class; should
+ * the internals change, this falls back a step (logged once): to the servlet writer, or to null, when
+ * sessions are written through the standard API (slower, still correct).
  */
 final class TyrusWriters {
 
     private static final Logger LOG = Logger.getLogger(TyrusWriters.class.getName());
 
-    private final AtomicBoolean warned = new AtomicBoolean();
-    private volatile Field webSocket;
-    private volatile Field protocolHandler;
-    private volatile Field writer;
+    private final AtomicBoolean warnedTyrus = new AtomicBoolean();
+    private final AtomicBoolean warnedGrizzly = new AtomicBoolean();
+    private final Member webSocket = new Member("webSocket", false);
+    private final Member protocolHandler = new Member("protocolHandler", false);
+    private final Member writer = new Member("writer", false);
+    private final Member upgradeHandler = new Member("tyrusHttpUpgradeHandler", false);
+    private final Member proxied = new Member("handler", false);
+    private final Member catalinaRequest = new Member("request", false);
+    private final Member grizzlyRequest = new Member("getCoyoteRequest", true);
+    private final Member requestPacket = new Member("getRequest", true);
+    private final Member connection = new Member("getConnection", true);
 
-    /** The session's writer, or null if it cannot be reached. */
+    /** The writer to use for the session, or null if neither can be reached. */
     Writer of(Session session) {
+        Writer tyrus;
         try {
-            Object remote = session.getAsyncRemote();
-            Object socket = read(remote, "webSocket", 0);
-            Object handler = read(socket, "protocolHandler", 1);
-            Object found = read(handler, "writer", 2);
-            return found instanceof Writer w ? w : null;
+            Object handler = protocolHandler.read(webSocket.read(session.getAsyncRemote()));
+            tyrus = writer.read(handler) instanceof Writer w ? w : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            if (warned.compareAndSet(false, true)) {
+            if (warnedTyrus.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "Cannot reach Tyrus's transport writer of " + session.getClass().getName()
                         + "; every frame will be encoded per connection", e);
             }
             return null;
         }
+        if (tyrus == null || session.isSecure()) {
+            return tyrus; // a TLS connection's bytes must pass the filter chain's encryption
+        }
+        try {
+            Connection<?> grizzly = grizzlyConnection(tyrus);
+            if (grizzly != null) {
+                return new GrizzlyWriter(grizzly, tyrus);
+            }
+            warnGrizzly(tyrus, null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            warnGrizzly(tyrus, e);
+        }
+        return tyrus;
     }
 
-    private Object read(Object target, String name, int slot) throws ReflectiveOperationException {
-        Field field = slot == 0 ? webSocket : slot == 1 ? protocolHandler : writer;
-        if (field == null || !field.getDeclaringClass().isInstance(target)) {
-            field = find(target.getClass(), name);
-            field.setAccessible(true);
-            if (slot == 0) {
-                webSocket = field;
-            } else if (slot == 1) {
-                protocolHandler = field;
-            } else {
-                writer = field;
-            }
+    private Connection<?> grizzlyConnection(Writer tyrus) throws ReflectiveOperationException {
+        Object upgrade = upgradeHandler.read(tyrus); // Tyrus's proxy of the handler the container made
+        if (proxied.read(upgrade) instanceof MaskCheckingUpgradeHandler handler && handler.containerConnection() != null) {
+            Object packet = requestPacket.read(grizzlyRequest.read(catalinaRequest.read(handler.containerConnection())));
+            return connection.read(packet) instanceof Connection<?> found ? found : null;
         }
-        return field.get(target);
+        return null;
     }
 
-    private static Field find(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                return c.getDeclaredField(name);
-            } catch (NoSuchFieldException e) {
-                // look further up
-            }
+    private void warnGrizzly(Writer tyrus, Throwable failure) {
+        if (warnedGrizzly.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "Cannot reach the Grizzly connection under " + tyrus.getClass().getName()
+                    + "; frames will be written through the servlet output stream", failure);
         }
-        throw new NoSuchFieldException(name + " in " + type.getName());
+    }
+
+    /** A field or no-argument method read by name, found once per class of target. */
+    private static final class Member {
+
+        private final String name;
+        private final boolean method;
+        private volatile Found found;
+
+        private record Found(Class<?> on, AccessibleObject member) {
+        }
+
+        Member(String name, boolean method) {
+            this.name = name;
+            this.method = method;
+        }
+
+        Object read(Object target) throws ReflectiveOperationException {
+            if (target == null) {
+                return null;
+            }
+            Found known = found;
+            if (known == null || known.on() != target.getClass()) {
+                AccessibleObject member = find(target.getClass());
+                member.setAccessible(true);
+                known = new Found(target.getClass(), member);
+                found = known;
+            }
+            return method ? ((Method) known.member()).invoke(target) : ((Field) known.member()).get(target);
+        }
+
+        private AccessibleObject find(Class<?> type) throws ReflectiveOperationException {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                try {
+                    return method ? c.getDeclaredMethod(name) : c.getDeclaredField(name);
+                } catch (NoSuchFieldException | NoSuchMethodException e) {
+                    // look further up
+                }
+            }
+            throw method ? new NoSuchMethodException(name + "() in " + type.getName())
+                    : new NoSuchFieldException(name + " in " + type.getName());
+        }
     }
 }
