@@ -175,10 +175,11 @@ start_node() { # index count
     sed "s/http-listener.address=127.0.0.1/http-listener.address=$address/" "$here/preboot.asadmin" > "$dir/preboot.asadmin"
     # Every flag that keeps the node on loopback (README, "Network safety"): Hazelcast bound to
     # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file,
-    # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports).
+    # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports). Hazelcast's
+    # own metrics are off: nothing reads them, and collecting them showed in every profile of a node.
     # shellcheck disable=SC2086
     nohup "${launch[@]}" java -Xmx"$heap" -Djava.io.tmpdir="$dir/tmp" -Djava.net.preferIPv4Stack=true \
-        -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false \
+        -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false -Dhazelcast.metrics.enabled=false \
         -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://$address:$http" \
         -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" $jgroups \
         $lb_options ${WSCLUSTER_JAVA_OPTS:-} \

@@ -56,6 +56,7 @@ class DrainIT {
             HttpResponse<String> readiness = draining.get("/health/ready");
             assertEquals(503, readiness.statusCode(), "readiness is DOWN as soon as the drain starts: " + readiness.body());
             assertTrue(readiness.body().contains("DRAINING"), readiness.body());
+            assertEquals(503, draining.get("/ready").statusCode(), "the load balancer's probe agrees");
             try (WsClient late = WsClient.connect(draining, "late")) {
                 assertEquals(1013, late.awaitClose(), "no new clients while draining");
             }

@@ -87,7 +87,7 @@ class HaproxyEntryIT {
 
     @Test
     void operationsAndMalformedPathsAreRefusedInJson() throws Exception {
-        for (String path : List.of("/metrics", "/metrics?scope=application", "/openapi", "/health/ready", "/api/admin/drain")) {
+        for (String path : List.of("/metrics", "/metrics?scope=application", "/openapi", "/health/ready", "/ready", "/api/admin/drain")) {
             HttpResponse<String> response = get(ENTRY, path);
             assertEquals(403, response.statusCode(), path);
             assertEquals("PERMISSION_DENIED", Node.json(response).getString("code"), path);
