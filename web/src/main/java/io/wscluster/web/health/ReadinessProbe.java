@@ -12,8 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * {@code GET /ready}: the load balancer's health check, the same verdict as {@link ReadinessCheck} as a bare
  * 200 or 503. Payara's {@code /health/ready} renders JSON through {@code Json.createObjectBuilder()}, which
- * looks the JSON provider up on the class path at every call: with it a check cost a node about 10 ms of
- * CPU, this one 6.5 ms (200 requests each), and HAProxy asks each node twice a second. Operators keep {@code /health/ready} with its details.
+ * looks the JSON provider up on the class path at every call: a check there cost a node about 10 ms of
+ * CPU, this one 6.5 ms (200 requests each), and HAProxy asks each node twice a second. Operators keep
+ * {@code /health/ready} with its details.
  */
 @WebServlet("/ready")
 public class ReadinessProbe extends HttpServlet {
