@@ -90,6 +90,16 @@ public final class WsClient implements AutoCloseable {
         return this;
     }
 
+    /** Sends a frame; false when the socket no longer takes it (the peer reset or closed it). */
+    public boolean trySend(String frame) {
+        try {
+            socket.sendText(frame, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            return true;
+        } catch (java.util.concurrent.CompletionException e) {
+            return false;
+        }
+    }
+
     public WsClient sendBinary(byte[] data) {
         socket.sendBinary(ByteBuffer.wrap(data), true).join();
         return this;

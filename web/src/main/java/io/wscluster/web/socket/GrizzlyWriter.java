@@ -16,7 +16,8 @@ import org.glassfish.tyrus.spi.Writer;
  * write itself; here the shared frame bytes are wrapped, not copied, and go to the connection's
  * asynchronous write queue, which the HTTP filters end in anyway. Only for plain connections: a TLS
  * connection needs the filter chain's encryption. The completion comes when the bytes are in the socket,
- * so a client that does not read keeps its write in flight. Closing goes through Tyrus's own writer.
+ * so a client that does not read keeps its write in flight. Closing goes through Tyrus's own writer;
+ * {@link #abort} cuts the transport of a client that will not read its close frame.
  */
 final class GrizzlyWriter extends Writer {
 
@@ -55,5 +56,12 @@ final class GrizzlyWriter extends Writer {
     @Override
     public void close() throws IOException {
         tyrus.close();
+    }
+
+    /** Closes the connection at once, dropping what it has not written (a graceful close waits for that). */
+    void abort() {
+        if (connection.isOpen()) {
+            connection.terminateSilently();
+        }
     }
 }

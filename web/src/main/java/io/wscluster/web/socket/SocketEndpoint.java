@@ -107,7 +107,7 @@ public class SocketEndpoint {
             if (closed) {
                 return;
             }
-            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session)),
+            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session), services.deadlines()),
                     identity == null ? null : identity.user());
             if (identity == null) {
                 closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(), CloseCodes.connectTimeout(auth.connectTimeoutMillis()));

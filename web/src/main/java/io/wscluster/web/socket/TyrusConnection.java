@@ -2,6 +2,7 @@ package io.wscluster.web.socket;
 
 import io.wscluster.hub.FrameSink;
 import io.wscluster.hub.OutboundFrame;
+import io.wscluster.protocol.CloseCodes;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
@@ -9,6 +10,8 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,6 +28,8 @@ import org.glassfish.tyrus.spi.Writer;
 final class TyrusConnection implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(TyrusConnection.class.getName());
+    /** How long a client given up as not reading has to read its close frame before its transport is cut. */
+    static final long ABORT_AFTER_SECONDS = 5;
     /** Below this a message goes uncompressed even on a permessage-deflate connection (allowed: RSV1 clear). */
     private static final int DEFLATE_FROM_BYTES = 256;
 
@@ -32,10 +37,12 @@ final class TyrusConnection implements FrameSink {
     private final Writer writer;
     private final boolean deflate;
     private final RemoteEndpoint.Async remote;
+    private final ScheduledExecutorService timers;
 
-    TyrusConnection(Session session, Writer writer) {
+    TyrusConnection(Session session, Writer writer, ScheduledExecutorService timers) {
         this.session = session;
         this.writer = writer;
+        this.timers = timers;
         this.deflate = session.getNegotiatedExtensions().stream()
                 .anyMatch(e -> SocketConfigurator.PERMESSAGE_DEFLATE.equals(e.getName()));
         this.remote = session.getAsyncRemote();
@@ -125,6 +132,11 @@ final class TyrusConnection implements FrameSink {
             }
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "Close of " + id() + " failed; the peer is already gone", e);
+        }
+        if (reason.getCloseCode() == CloseCodes.SLOW_CONSUMER && writer instanceof GrizzlyWriter grizzly) {
+            // Given up as not reading: the close frame waits behind unread bytes, and Grizzly's graceful
+            // close waits for them without end, holding the socket and its buffers.
+            timers.schedule(grizzly::abort, ABORT_AFTER_SECONDS, TimeUnit.SECONDS);
         }
     }
 }
