@@ -29,7 +29,7 @@ final class TyrusConnection implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(TyrusConnection.class.getName());
     /** How long a client given up as not reading has to read its close frame before its transport is cut. */
-    static final long ABORT_AFTER_SECONDS = 5;
+    private static final long ABORT_AFTER_SECONDS = 5;
     /** Below this a message goes uncompressed even on a permessage-deflate connection (allowed: RSV1 clear). */
     private static final int DEFLATE_FROM_BYTES = 256;
 
