@@ -133,7 +133,7 @@ final class TyrusConnection implements FrameSink {
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "Close of " + id() + " failed; the peer is already gone", e);
         }
-        if (reason.getCloseCode() == CloseCodes.SLOW_CONSUMER && writer instanceof GrizzlyWriter grizzly) {
+        if (reason.getCloseCode().getCode() == CloseCodes.SLOW_CONSUMER.getCode() && writer instanceof GrizzlyWriter grizzly) {
             // Given up as not reading: the close frame waits behind unread bytes, and Grizzly's graceful
             // close waits for them without end, holding the socket and its buffers.
             timers.schedule(grizzly::abort, ABORT_AFTER_SECONDS, TimeUnit.SECONDS);
