@@ -87,6 +87,8 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
             Failover fo = failover;
             s.append(String.format(Locale.ROOT, "  failover      %s of %s at %.1f s: %,d clients affected, %,d resubscribed, %,d still down at the end%n",
                     fo.signal(), fo.node(), fo.atSecond(), fo.affected(), fo.resubscribed(), fo.downAtEnd()));
+            s.append(String.format(Locale.ROOT, "                kill -> connection ended p50 %s / p99 %s / max %s ms%n",
+                    f(ms(fo.detected(), 50)), f(ms(fo.detected(), 99)), f(maxMs(fo.detected()))));
             s.append(String.format(Locale.ROOT, "                kill -> resubscribed p50 %s / p99 %s / max %s ms (max = every affected client back);"
                     + " own gap p50 %s / p99 %s / max %s ms%n", f(ms(fo.fromKill(), 50)), f(ms(fo.fromKill(), 99)), f(maxMs(fo.fromKill())),
                     f(ms(fo.gap(), 50)), f(ms(fo.gap(), 99)), f(maxMs(fo.gap()))));
@@ -139,6 +141,7 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
             json.add("failover", Json.createObjectBuilder().add("node", failover.node()).add("signal", failover.signal())
                     .add("atSecond", failover.atSecond()).add("affected", failover.affected())
                     .add("resubscribed", failover.resubscribed()).add("downAtEnd", failover.downAtEnd())
+                    .add("killToEndedMs", percentiles(failover.detected()))
                     .add("killToResubscribedMs", percentiles(failover.fromKill())).add("gapMs", percentiles(failover.gap()))
                     .add("affectedExpected", failover.affectedExpected()).add("affectedLost", failover.affectedLost()));
         }
