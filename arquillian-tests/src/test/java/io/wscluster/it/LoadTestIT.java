@@ -77,6 +77,10 @@ class LoadTestIT {
         assertEquals(affected, failover.getInt("resubscribed"), failover::toString);
         assertEquals(0, failover.getInt("downAtEnd"), failover::toString);
         assertEquals(affected, failover.getJsonObject("killToResubscribedMs").getInt("count"));
+        JsonObject phases = failover.getJsonObject("phasesMs");
+        for (String phase : List.of("killToEnded", "endedToAttempt", "handshake", "subscribe")) {
+            assertEquals(affected, phases.getJsonObject(phase).getInt("count"), () -> phase + " of every affected client: " + phases);
+        }
         assertTrue(!ProcessHandle.of(CLUSTER.pid(2)).map(ProcessHandle::isAlive).orElse(false), "node-2 was killed");
         assertCharts(report, "latency-over-time", "throughput", "connections");
     }

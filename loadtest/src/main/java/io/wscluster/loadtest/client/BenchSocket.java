@@ -35,6 +35,7 @@ public final class BenchSocket {
     private boolean affected;
     private long lostAtMicros;
     private long attemptStartMicros;
+    private long openedMicros;
     private int pendingSubscriptions;
     /** Per subscribed channel that keeps history: the stream's epoch and the last offset received. */
     private final String[] epochs;
@@ -149,7 +150,7 @@ public final class BenchSocket {
             run.tallies.connectTime.recordValue(Math.max(0, now - attemptStartMicros));
         } else {
             run.tallies.reconnects.increment();
-            run.reconnections.add(new long[] {index, lostAtMicros, now});
+            run.reconnections.add(new long[] {index, lostAtMicros, now, attemptStartMicros, openedMicros});
         }
         lostAtMicros = 0;
     }
@@ -245,6 +246,7 @@ public final class BenchSocket {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
                 open = true;
+                openedMicros = Clock.micros();
                 channel = ctx.channel();
                 if (channels.length > 0) {
                     run.tallies.connected.incrementAndGet();

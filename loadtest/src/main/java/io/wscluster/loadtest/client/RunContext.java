@@ -21,7 +21,10 @@ public final class RunContext {
      * back) is not a lost message.
      */
     public final AtomicLongArray accepted;
-    /** Reconnections as {connection index, lost at, resubscribed at} (epoch microseconds). */
+    /**
+     * Reconnections as {connection index, lost at, resubscribed at, successful attempt started at, its
+     * handshake done at} (epoch microseconds).
+     */
     public final Queue<long[]> reconnections = new ConcurrentLinkedQueue<>();
     /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */
     public volatile long measureFromMicros = Long.MAX_VALUE;

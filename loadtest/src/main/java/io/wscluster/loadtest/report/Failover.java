@@ -1,12 +1,36 @@
 package io.wscluster.loadtest.report;
 
+import io.wscluster.loadtest.measure.Tallies;
 import org.HdrHistogram.Histogram;
 
 /**
  * What killing a node cost: the affected clients (connections lost after the kill), how long until each
- * saw its connection end (detection), was connected and resubscribed again (from the kill, and from its own
- * loss), and the messages they lost.
+ * was connected and resubscribed again (from the kill, and from its own loss), where that time went, and
+ * the messages they lost.
  */
 public record Failover(String node, String signal, double atSecond, int affected, int resubscribed, int downAtEnd,
-                       Histogram detected, Histogram fromKill, Histogram gap, long affectedExpected, long affectedLost) {
+                       Phases phases, Histogram fromKill, Histogram gap, long affectedExpected, long affectedLost) {
+
+    /**
+     * An affected client's way back, phase by phase: from the kill until it saw its connection end, from
+     * then until the attempt that succeeded began (backoff and failed attempts), that attempt's handshake,
+     * and from the handshake until its subscriptions were confirmed (recovery included).
+     */
+    public record Phases(Histogram detected, Histogram retrying, Histogram handshake, Histogram subscribing) {
+
+        public Phases() {
+            this(histogram(), histogram(), histogram(), histogram());
+        }
+
+        public void record(long killed, long lost, long attemptStarted, long opened, long back) {
+            detected.recordValue(Math.max(0, lost - killed));
+            retrying.recordValue(Math.max(0, attemptStarted - lost));
+            handshake.recordValue(Math.max(0, opened - attemptStarted));
+            subscribing.recordValue(Math.max(0, back - opened));
+        }
+
+        private static Histogram histogram() {
+            return new Histogram(Tallies.HIGHEST_MICROS, 3);
+        }
+    }
 }

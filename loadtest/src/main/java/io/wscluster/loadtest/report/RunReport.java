@@ -87,11 +87,14 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
             Failover fo = failover;
             s.append(String.format(Locale.ROOT, "  failover      %s of %s at %.1f s: %,d clients affected, %,d resubscribed, %,d still down at the end%n",
                     fo.signal(), fo.node(), fo.atSecond(), fo.affected(), fo.resubscribed(), fo.downAtEnd()));
-            s.append(String.format(Locale.ROOT, "                kill -> connection ended p50 %s / p99 %s / max %s ms%n",
-                    f(ms(fo.detected(), 50)), f(ms(fo.detected(), 99)), f(maxMs(fo.detected()))));
             s.append(String.format(Locale.ROOT, "                kill -> resubscribed p50 %s / p99 %s / max %s ms (max = every affected client back);"
                     + " own gap p50 %s / p99 %s / max %s ms%n", f(ms(fo.fromKill(), 50)), f(ms(fo.fromKill(), 99)), f(maxMs(fo.fromKill())),
                     f(ms(fo.gap(), 50)), f(ms(fo.gap(), 99)), f(maxMs(fo.gap()))));
+            Failover.Phases ph = fo.phases();
+            s.append(String.format(Locale.ROOT, "                phases p50 / max ms: kill -> connection ended %s / %s, -> successful attempt %s / %s,"
+                    + " handshake %s / %s, subscribe %s / %s%n", f(ms(ph.detected(), 50)), f(maxMs(ph.detected())),
+                    f(ms(ph.retrying(), 50)), f(maxMs(ph.retrying())), f(ms(ph.handshake(), 50)), f(maxMs(ph.handshake())),
+                    f(ms(ph.subscribing(), 50)), f(maxMs(ph.subscribing()))));
             s.append(String.format(Locale.ROOT, "                messages lost by affected clients: %,d of %,d expected%n",
                     fo.affectedLost(), fo.affectedExpected()));
         }
@@ -141,7 +144,11 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
             json.add("failover", Json.createObjectBuilder().add("node", failover.node()).add("signal", failover.signal())
                     .add("atSecond", failover.atSecond()).add("affected", failover.affected())
                     .add("resubscribed", failover.resubscribed()).add("downAtEnd", failover.downAtEnd())
-                    .add("killToEndedMs", percentiles(failover.detected()))
+                    .add("phasesMs", Json.createObjectBuilder()
+                            .add("killToEnded", percentiles(failover.phases().detected()))
+                            .add("endedToAttempt", percentiles(failover.phases().retrying()))
+                            .add("handshake", percentiles(failover.phases().handshake()))
+                            .add("subscribe", percentiles(failover.phases().subscribing())))
                     .add("killToResubscribedMs", percentiles(failover.fromKill())).add("gapMs", percentiles(failover.gap()))
                     .add("affectedExpected", failover.affectedExpected()).add("affectedLost", failover.affectedLost()));
         }

@@ -325,30 +325,33 @@ public final class Coordinator {
     }
 
     private Failover failover(Kill kill, List<JsonObject> finals, long affectedExpected, double atSecond) {
-        // Each connection's first loss after the kill, and when it was back.
+        // Each connection's first loss after the kill, and how it came back.
         Map<Long, long[]> first = new HashMap<>();
         for (JsonObject f : finals) {
             for (JsonValue value : f.getJsonArray("reconnections")) {
                 JsonArray r = value.asJsonArray();
-                long index = r.getJsonNumber(0).longValue();
-                long lost = r.getJsonNumber(1).longValue();
-                long back = r.getJsonNumber(2).longValue();
-                if (lost >= killedAtMicros) {
-                    first.merge(index, new long[] {lost, back}, (a, b) -> a[0] <= b[0] ? a : b);
+                long[] row = new long[r.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = r.getJsonNumber(i).longValue();
+                }
+                if (row[1] >= killedAtMicros) {
+                    first.merge(row[0], row, (a, b) -> a[1] <= b[1] ? a : b);
                 }
             }
         }
-        Histogram detected = new Histogram(Tallies.HIGHEST_MICROS, 3);
+        Failover.Phases phases = new Failover.Phases();
         Histogram fromKill = new Histogram(Tallies.HIGHEST_MICROS, 3);
         Histogram gap = new Histogram(Tallies.HIGHEST_MICROS, 3);
         first.values().forEach(r -> {
-            detected.recordValue(Math.max(0, r[0] - killedAtMicros));
-            fromKill.recordValue(Math.max(0, r[1] - killedAtMicros));
-            gap.recordValue(Math.max(0, r[1] - r[0]));
+            long lost = r[1];
+            long back = r[2];
+            phases.record(killedAtMicros, lost, r[3], r[4], back);
+            fromKill.recordValue(Math.max(0, back - killedAtMicros));
+            gap.recordValue(Math.max(0, back - lost));
         });
         long affectedDistinct = sumLong(finals, "affectedDistinct");
         return new Failover(kill.node(), kill.signal(), atSecond, sum(finals, "affectedConnections"), first.size(),
-                sum(finals, "downAtEnd"), detected, fromKill, gap, affectedExpected, Math.max(0, affectedExpected - affectedDistinct));
+                sum(finals, "downAtEnd"), phases, fromKill, gap, affectedExpected, Math.max(0, affectedExpected - affectedDistinct));
     }
 
     private static void addInto(long[] sums, JsonArray values) {

@@ -163,7 +163,13 @@ public final class Worker {
             affectedJson.add(affected[c]);
         }
         JsonArrayBuilder reconnections = Json.createArrayBuilder();
-        run.reconnections.forEach(r -> reconnections.add(Json.createArrayBuilder().add(r[0]).add(r[1]).add(r[2])));
+        run.reconnections.forEach(r -> {
+            JsonArrayBuilder row = Json.createArrayBuilder();
+            for (long value : r) {
+                row.add(value);
+            }
+            reconnections.add(row);
+        });
         return run.tallies.snapshot().add("kind", "final")
                 .add("publishedPerChannel", published)
                 .add("trackedPerChannel", trackedJson)
