@@ -2,7 +2,6 @@ package io.wscluster.web.socket;
 
 import io.wscluster.hub.FrameSink;
 import io.wscluster.hub.OutboundFrame;
-import io.wscluster.protocol.CloseCodes;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
@@ -28,7 +27,7 @@ import org.glassfish.tyrus.spi.Writer;
 final class TyrusConnection implements FrameSink {
 
     private static final Logger LOG = Logger.getLogger(TyrusConnection.class.getName());
-    /** How long a client given up as not reading has to read its close frame before its transport is cut. */
+    /** How long a client closed by this node has to read its close frame before its transport is cut. */
     private static final long ABORT_AFTER_SECONDS = 5;
     /** Below this a message goes uncompressed even on a permessage-deflate connection (allowed: RSV1 clear). */
     private static final int DEFLATE_FROM_BYTES = 256;
@@ -133,9 +132,10 @@ final class TyrusConnection implements FrameSink {
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "Close of " + id() + " failed; the peer is already gone", e);
         }
-        if (reason.getCloseCode().getCode() == CloseCodes.SLOW_CONSUMER.getCode() && writer instanceof GrizzlyWriter grizzly) {
-            // Given up as not reading: the close frame waits behind unread bytes, and Grizzly's graceful
-            // close waits for them without end, holding the socket and its buffers.
+        if (writer instanceof GrizzlyWriter grizzly) {
+            // A peer that does not read (a slow consumer given up with 4001, or any client with bytes still
+            // queued when it is closed) leaves the close frame behind unread bytes, and Grizzly's graceful
+            // close waits for them without end, holding the socket and its buffers. A closed one: no-op.
             timers.schedule(grizzly::abort, ABORT_AFTER_SECONDS, TimeUnit.SECONDS);
         }
     }
