@@ -8,6 +8,8 @@ import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +78,32 @@ class LaunchScriptIT {
             assertEquals("hello", bob.awaitMessage(id).getString("data"));
             assertEquals("hello", alice.awaitMessage(id).getString("data"));
         }
+    }
+
+    /**
+     * Each connection's handshake request and response are emptied while it is open (RetainedExchange) and
+     * go back to the container's pools when it closes: the HTTP requests they serve next must see their own
+     * headers and query parameters.
+     */
+    @Test
+    void aConnectionsReleasedHandshakeServesHttpAgainOnceClosed() {
+        for (int round = 0; round < 3; round++) {
+            List<WsClient> clients = IntStream.range(0, 20)
+                    .mapToObj(i -> WsClient.connect(NODE, "reuse-" + i).subscribe("chat.reuse")).toList();
+            String key = "reuse-" + round;
+            JsonObject published = Node.json(NODE.postJson("/api/channels/chat.reuse/messages", "\"" + key + "\"", key));
+            clients.forEach(client -> client.awaitMessage(published.getString("id")));
+            clients.forEach(WsClient::close);
+            for (int i = 0; i < 20; i++) {
+                assertEquals(published, Node.json(NODE.postJson("/api/channels/chat.reuse/messages", "\"again\"", key)),
+                        "a repeat with the same Idempotency-Key header gets the first's reply");
+                JsonArray latest = Node.json(NODE.get("/api/channels/chat.reuse/history?limit=1")).getJsonArray("messages");
+                assertEquals(1, latest.size(), "the limit query parameter is read: " + latest);
+                assertEquals(published.getString("id"), latest.getJsonObject(0).getString("id"));
+            }
+        }
+        String log = read(SCRIPT.runDir().resolve("node-1/server.log"));
+        assertFalse(log.contains("of the handshake;") || log.contains("Cannot reach"), "the container's internals were reached");
     }
 
     @Test

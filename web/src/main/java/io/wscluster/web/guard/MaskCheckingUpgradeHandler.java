@@ -1,5 +1,6 @@
 package io.wscluster.web.guard;
 
+import io.wscluster.web.container.RetainedExchange;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.WebConnection;
@@ -9,9 +10,12 @@ import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
 /**
  * Tyrus's upgrade handler, reading the client through {@link MaskCheckingInputStream}, and telling the
  * handshake guard when the connection ends ({@link #destroy}), so connections per address are counted.
+ * Once open, it gives back what the container kept of the handshake ({@link RetainedExchange}).
  * {@link HandshakeGuard} has the container create this class instead of Tyrus's own.
  */
 public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
+
+    private static final RetainedExchange HANDSHAKE = new RetainedExchange();
 
     private volatile Runnable onEnd = () -> { };
     private volatile WebConnection container;
@@ -28,6 +32,7 @@ public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
     @Override
     public void init(WebConnection connection) {
         container = connection;
+        HANDSHAKE.releaseHttp(connection);
         super.init(new WebConnection() {
             private final MaskCheckingInputStream in;
 
@@ -54,6 +59,7 @@ public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
                 connection.close();
             }
         });
+        HANDSHAKE.releaseTyrus(this);
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.wscluster.web.socket;
 
+import io.wscluster.web.container.Member;
 import io.wscluster.web.guard.MaskCheckingUpgradeHandler;
 import jakarta.websocket.Session;
-import java.lang.reflect.AccessibleObject;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,15 +25,15 @@ final class TyrusWriters {
 
     private final AtomicBoolean warnedTyrus = new AtomicBoolean();
     private final AtomicBoolean warnedGrizzly = new AtomicBoolean();
-    private final Member webSocket = new Member("webSocket", false);
-    private final Member protocolHandler = new Member("protocolHandler", false);
-    private final Member writer = new Member("writer", false);
-    private final Member upgradeHandler = new Member("tyrusHttpUpgradeHandler", false);
-    private final Member proxied = new Member("handler", false);
-    private final Member catalinaRequest = new Member("request", false);
-    private final Member grizzlyRequest = new Member("getCoyoteRequest", true);
-    private final Member requestPacket = new Member("getRequest", true);
-    private final Member connection = new Member("getConnection", true);
+    private final Member webSocket = Member.field("webSocket");
+    private final Member protocolHandler = Member.field("protocolHandler");
+    private final Member writer = Member.field("writer");
+    private final Member upgradeHandler = Member.field("tyrusHttpUpgradeHandler");
+    private final Member proxied = Member.field("handler");
+    private final Member catalinaRequest = Member.field("request");
+    private final Member grizzlyRequest = Member.method("getCoyoteRequest");
+    private final Member requestPacket = Member.method("getRequest");
+    private final Member connection = Member.method("getConnection");
 
     /** The writer to use for the session, or null if neither can be reached. */
     Writer of(Session session) {
@@ -78,48 +76,6 @@ final class TyrusWriters {
         if (warnedGrizzly.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, "Cannot reach the Grizzly connection under " + tyrus.getClass().getName()
                     + "; frames will be written through the servlet output stream", failure);
-        }
-    }
-
-    /** A field or no-argument method read by name, found once per class of target. */
-    private static final class Member {
-
-        private final String name;
-        private final boolean method;
-        private volatile Found found;
-
-        private record Found(Class<?> on, AccessibleObject member) {
-        }
-
-        Member(String name, boolean method) {
-            this.name = name;
-            this.method = method;
-        }
-
-        Object read(Object target) throws ReflectiveOperationException {
-            if (target == null) {
-                return null;
-            }
-            Found known = found;
-            if (known == null || known.on() != target.getClass()) {
-                AccessibleObject member = find(target.getClass());
-                member.setAccessible(true);
-                known = new Found(target.getClass(), member);
-                found = known;
-            }
-            return method ? ((Method) known.member()).invoke(target) : ((Field) known.member()).get(target);
-        }
-
-        private AccessibleObject find(Class<?> type) throws ReflectiveOperationException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                try {
-                    return method ? c.getDeclaredMethod(name) : c.getDeclaredField(name);
-                } catch (NoSuchFieldException | NoSuchMethodException e) {
-                    // look further up
-                }
-            }
-            throw method ? new NoSuchMethodException(name + "() in " + type.getName())
-                    : new NoSuchFieldException(name + " in " + type.getName());
         }
     }
 }
