@@ -18,8 +18,9 @@ import org.glassfish.tyrus.ext.extension.deflate.PerMessageDeflateExtension;
 /**
  * Creates the endpoint instances itself (see {@link #getEndpointInstance}) and negotiates
  * permessage-deflate (RFC 7692) with clients that ask for it, when {@code wscluster.socket.permessage-deflate}
- * is true. Off by default: each frame is then compressed once per receiving client, which multiplies with
- * fan-out; worth it for large, repetitive payloads on slow links.
+ * is true. Off by default: each message of 256 bytes or more is then compressed once per node (a fresh
+ * context per message, which every client's inflater accepts) and the same bytes go to every such client;
+ * worth it for large, repetitive payloads on slow links.
  */
 public class SocketConfigurator extends ServerEndpointConfig.Configurator {
 
