@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -78,7 +79,7 @@ public final class WsClient implements AutoCloseable {
     private void awaitRegistered() {
         try {
             socket.sendText("{\"type\":\"ping\",\"id\":\"" + REGISTERED_ID + "\"}", true).join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             // closed by the server already: the close code tells the test why
         }
         CompletableFuture.anyOf(registered, closeCode).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
@@ -95,7 +96,7 @@ public final class WsClient implements AutoCloseable {
         try {
             socket.sendText(frame, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
             return true;
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             return false;
         }
     }

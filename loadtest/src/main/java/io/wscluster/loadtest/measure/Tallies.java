@@ -43,6 +43,11 @@ public final class Tallies {
     public final Recorder latency = new Recorder(HIGHEST_MICROS, 3);
     public final Recorder connectTime = new Recorder(HIGHEST_MICROS, 3);
 
+    /** An empty histogram of microseconds, to the range and precision of every figure the tool reports. */
+    public static Histogram micros() {
+        return new Histogram(HIGHEST_MICROS, 3);
+    }
+
     public void close(int code) {
         closes.computeIfAbsent(code, c -> new LongAdder()).increment();
     }

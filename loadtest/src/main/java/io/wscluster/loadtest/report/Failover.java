@@ -19,7 +19,7 @@ public record Failover(String node, String signal, double atSecond, int affected
     public record Phases(Histogram detected, Histogram retrying, Histogram handshake, Histogram subscribing) {
 
         public Phases() {
-            this(histogram(), histogram(), histogram(), histogram());
+            this(Tallies.micros(), Tallies.micros(), Tallies.micros(), Tallies.micros());
         }
 
         public void record(long killed, long lost, long attemptStarted, long opened, long back) {
@@ -27,10 +27,6 @@ public record Failover(String node, String signal, double atSecond, int affected
             retrying.recordValue(Math.max(0, attemptStarted - lost));
             handshake.recordValue(Math.max(0, opened - attemptStarted));
             subscribing.recordValue(Math.max(0, back - opened));
-        }
-
-        private static Histogram histogram() {
-            return new Histogram(Tallies.HIGHEST_MICROS, 3);
         }
     }
 }

@@ -45,8 +45,8 @@ public final class Coordinator {
     private final Settings settings;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final List<Second> timeline = new ArrayList<>();
-    private final Histogram latency = new Histogram(Tallies.HIGHEST_MICROS, 3);
-    private final Histogram connectTime = new Histogram(Tallies.HIGHEST_MICROS, 3);
+    private final Histogram latency = Tallies.micros();
+    private final Histogram connectTime = Tallies.micros();
     private final boolean interactive = System.console() != null;
     private final long startNanos = System.nanoTime();
     private long lastSampleNanos = startNanos;
@@ -251,7 +251,7 @@ public final class Coordinator {
     }
 
     private Histogram absorbHistograms(JsonObject... replies) {
-        Histogram interval = new Histogram(Tallies.HIGHEST_MICROS, 3);
+        Histogram interval = Tallies.micros();
         for (JsonObject reply : replies) {
             interval.add(Tallies.decode(reply.getString("latency")));
             connectTime.add(Tallies.decode(reply.getString("connectTime")));
@@ -340,8 +340,8 @@ public final class Coordinator {
             }
         }
         Failover.Phases phases = new Failover.Phases();
-        Histogram fromKill = new Histogram(Tallies.HIGHEST_MICROS, 3);
-        Histogram gap = new Histogram(Tallies.HIGHEST_MICROS, 3);
+        Histogram fromKill = Tallies.micros();
+        Histogram gap = Tallies.micros();
         first.values().forEach(r -> {
             long lost = r[1];
             long back = r[2];
