@@ -10,7 +10,7 @@ import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
 /**
  * Tyrus's upgrade handler, reading the client through {@link MaskCheckingInputStream}, and telling the
  * handshake guard when the connection ends ({@link #destroy}), so connections per address are counted.
- * Once open, it gives back what the container kept of the handshake ({@link RetainedExchange}).
+ * Once upgraded, it gives back what the container kept of the handshake ({@link RetainedExchange}).
  * {@link HandshakeGuard} has the container create this class instead of Tyrus's own.
  */
 public class MaskCheckingUpgradeHandler extends TyrusHttpUpgradeHandler {
