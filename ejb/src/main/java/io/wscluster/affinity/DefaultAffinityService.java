@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -32,6 +33,7 @@ public class DefaultAffinityService implements AffinityService {
 
     static final String CACHE = "affinity";
     static final long BATCH_MILLIS = 20;
+    private static final long RELEASE_RETRY_MILLIS = 500;
     private static final Long DISCONNECTED = -1L;
 
     @Inject
@@ -57,6 +59,7 @@ public class DefaultAffinityService implements AffinityService {
     /** Users whose affinity is to be written: when they connected, or {@link #DISCONNECTED}. */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
     private CoalescedTask flushes;
+    private volatile boolean failing;
 
     @PostConstruct
     void init() {
@@ -105,7 +108,13 @@ public class DefaultAffinityService implements AffinityService {
                 UserAffinity existing = current.get(user);
                 if (at < 0) {
                     if (existing != null && existing.nodeId().equals(node.id())) {
-                        release(existing);
+                        release(existing).whenComplete((replaced, failure) -> {
+                            if (failure == null) {
+                                succeeded();
+                            } else {
+                                retry(Map.of(user, DISCONNECTED), failure);
+                            }
+                        });
                     }
                     continue;
                 }
@@ -119,7 +128,44 @@ public class DefaultAffinityService implements AffinityService {
             }
         }
         if (!connects.isEmpty()) {
-            cache().putAllAsync(connects);
+            cache().putAllAsync(connects).whenComplete((done, failure) -> {
+                if (failure == null) {
+                    succeeded();
+                } else {
+                    Map<String, Long> retried = new HashMap<>();
+                    connects.keySet().forEach(user -> retried.put(user, batch.get(user)));
+                    retry(retried, failure);
+                }
+            });
+        }
+    }
+
+    /**
+     * Queues failed writes again, unless the user changed again meanwhile (the newer change wins, as it
+     * would have had the write succeeded): a lost connect would route the user's reconnect wrongly and
+     * leave the cluster disagreeing about where the user is.
+     */
+    private void retry(Map<String, Long> changes, Throwable failure) {
+        if (!caches.isRunning()) {
+            return;
+        }
+        failed(changes.size(), failure);
+        changes.forEach(pending::putIfAbsent);
+        flushes.request();
+    }
+
+    /** Said once when writes start failing and once when they succeed again, not per batch. */
+    private void failed(int users, Throwable failure) {
+        if (!failing) {
+            failing = true;
+            LOG.warning(() -> "Writing the affinity of " + users + " users failed; retrying: " + failure);
+        }
+    }
+
+    private void succeeded() {
+        if (failing) {
+            failing = false;
+            LOG.info("Affinity writes succeed again");
         }
     }
 
@@ -158,10 +204,20 @@ public class DefaultAffinityService implements AffinityService {
         }
         List<UserAffinity> held = cache().values().stream()
                 .filter(a -> a.nodeId().equals(nodeId) && !a.released()).toList();
-        held.forEach(this::release);
-        if (!held.isEmpty()) {
-            LOG.info(() -> "Released " + held.size() + " users of node " + nodeId);
+        if (held.isEmpty()) {
+            return;
         }
+        CompletableFuture.allOf(held.stream().map(this::release).toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        succeeded();
+                    } else if (caches.isRunning()) {
+                        // Idempotent: what was released is skipped, what changed meanwhile is left alone.
+                        failed(held.size(), failure);
+                        schedulers.shared().schedule(() -> releaseNode(nodeId), RELEASE_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                });
+        LOG.info(() -> "Releasing " + held.size() + " users of node " + nodeId);
     }
 
     @Override
@@ -174,8 +230,8 @@ public class DefaultAffinityService implements AffinityService {
      * node meanwhile (after a crash, its clients are back elsewhere before the coordinator releases the
      * dead node's users), and that newer entry must win.
      */
-    private void release(UserAffinity affinity) {
-        cache().replaceAsync(affinity.user(), affinity, new UserAffinity(affinity.user(), affinity.nodeId(),
+    private CompletableFuture<Boolean> release(UserAffinity affinity) {
+        return cache().replaceAsync(affinity.user(), affinity, new UserAffinity(affinity.user(), affinity.nodeId(),
                 affinity.connectedSince(), System.currentTimeMillis(), true), settings.releasedTtlMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -25,12 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.infinispan.Cache;
-import org.infinispan.notifications.Listener;
-import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
-import org.infinispan.notifications.cachelistener.annotation.CacheEntryExpired;
-import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
-import org.infinispan.notifications.cachelistener.annotation.CacheEntryRemoved;
-import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 
 /**
  * Keeps HAProxy's affinity map (user -> server) equal to {@link AffinityService#choose} for every user
@@ -62,7 +56,7 @@ public class AffinityMapSync {
     @Inject
     Schedulers schedulers;
 
-    // Everything below runs on the executor's single thread, except the listener, which only queues work.
+    // Everything below runs on the executor's single thread, except userChanged, which only queues work.
     private ScheduledExecutorService executor;
     private String map;
     private final Set<String> changedUsers = ConcurrentHashMap.newKeySet();
@@ -195,7 +189,7 @@ public class AffinityMapSync {
     private void listen() {
         Cache<String, UserAffinity> users = affinity.cache();
         if (listenedTo != users) {
-            users.addListener(new AffinityListener());
+            users.addListener(new AffinityChangeListener(this::userChanged));
             listenedTo = users;
         }
         Cache<String, NodeInfo> nodes = registry.cache();
@@ -205,22 +199,14 @@ public class AffinityMapSync {
         }
     }
 
-    /** A user's affinity changed: update that user's map entry (batched). */
-    @Listener(sync = false)
-    public class AffinityListener {
-
-        @CacheEntryCreated
-        @CacheEntryModified
-        @CacheEntryRemoved
-        @CacheEntryExpired
-        public void changed(CacheEntryEvent<String, ?> event) {
-            if (mapped == null || !caches.actsForCluster()) {
-                return;
-            }
-            changedUsers.add(event.getKey());
-            if (flushScheduled.compareAndSet(false, true)) {
-                executor.schedule(AffinityMapSync.this::flush, FLUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-            }
+    /** A user's affinity changed: update that user's map entry (batched). Runs on the writing thread. */
+    private void userChanged(String user) {
+        if (mapped == null || !caches.actsForCluster()) {
+            return;
+        }
+        changedUsers.add(user);
+        if (flushScheduled.compareAndSet(false, true)) {
+            executor.schedule(this::flush, FLUSH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 }

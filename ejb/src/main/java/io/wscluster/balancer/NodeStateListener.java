@@ -3,6 +3,8 @@ package io.wscluster.balancer;
 import io.wscluster.registry.NodeInfo;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
 import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
@@ -11,10 +13,13 @@ import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 
 /**
  * Listens to the registry's cache and runs an action when a node joins, leaves or changes state, not on
- * every heartbeat. Infinispan calls it on its own threads (sync = false), so the action should only queue work.
+ * every heartbeat. Synchronous, on the writing thread, for the reason {@link AffinityChangeListener} gives;
+ * so the action only queues work.
  */
-@Listener(sync = false)
+@Listener(sync = true)
 public class NodeStateListener {
+
+    private static final Logger LOG = Logger.getLogger(NodeStateListener.class.getName());
 
     private final Map<String, Object> lastState = new ConcurrentHashMap<>();
     private final Runnable onChange;
@@ -27,10 +32,18 @@ public class NodeStateListener {
     @CacheEntryModified
     @CacheEntryRemoved
     public void changed(CacheEntryEvent<String, NodeInfo> event) {
+        if (event.isPre()) {
+            return;
+        }
         NodeInfo node = event.getValue();
         Object state = node == null ? "gone" : node.state();
         if (!state.equals(lastState.put(event.getKey(), state))) {
-            onChange.run();
+            try {
+                onChange.run();
+            } catch (RuntimeException e) {
+                // An exception here would fail the cache write itself.
+                LOG.log(Level.FINE, "Could not queue the reaction to node " + event.getKey() + " being " + state, e);
+            }
         }
     }
 }
