@@ -23,12 +23,7 @@ public final class RetainedExchange {
     private static final int HEADER_SLOTS = 8;
 
     private final AtomicBoolean warned = new AtomicBoolean();
-    private final Member catalinaRequest = Member.field("request");
-    private final Member catalinaResponse = Member.field("response");
-    private final Member grizzlyRequest = Member.method("getCoyoteRequest");
-    private final Member grizzlyResponse = Member.method("getCoyoteResponse");
-    private final Member requestPacket = Member.method("getRequest");
-    private final Member responsePacket = Member.method("getResponse");
+    // One member per class of packet: a Member keeps the method of the class it last saw.
     private final Member requestHeaders = Member.method("getHeaders");
     private final Member responseHeaders = Member.method("getHeaders");
     private final Member clearHeaders = Member.method("clear");
@@ -47,10 +42,9 @@ public final class RetainedExchange {
      */
     public void releaseHttp(WebConnection container) {
         try {
-            Object request = grizzlyRequest.read(catalinaRequest.read(container));
-            Object response = grizzlyResponse.read(catalinaResponse.read(container));
-            empty(requestHeaders.read(requestPacket.read(request)));
-            empty(responseHeaders.read(responsePacket.read(response)));
+            Object request = GrizzlyExchange.request(container);
+            empty(requestHeaders.read(GrizzlyExchange.requestPacket(request)));
+            empty(responseHeaders.read(GrizzlyExchange.responsePacket(GrizzlyExchange.response(container))));
             Object query = parameters.read(request);
             recycleParameters.read(query); // parsed again from the query string if anything asks
             dropBuffer.read(nameScratch.read(query));

@@ -1,5 +1,6 @@
 package io.wscluster.web.socket;
 
+import io.wscluster.web.container.GrizzlyExchange;
 import io.wscluster.web.container.Member;
 import io.wscluster.web.guard.MaskCheckingUpgradeHandler;
 import jakarta.websocket.Session;
@@ -30,9 +31,6 @@ final class TyrusWriters {
     private final Member writer = Member.field("writer");
     private final Member upgradeHandler = Member.field("tyrusHttpUpgradeHandler");
     private final Member proxied = Member.field("handler");
-    private final Member catalinaRequest = Member.field("request");
-    private final Member grizzlyRequest = Member.method("getCoyoteRequest");
-    private final Member requestPacket = Member.method("getRequest");
     private final Member connection = Member.method("getConnection");
 
     /** The writer to use for the session, or null if neither can be reached. */
@@ -66,7 +64,7 @@ final class TyrusWriters {
     private Connection<?> grizzlyConnection(Writer tyrus) throws ReflectiveOperationException {
         Object upgrade = upgradeHandler.read(tyrus); // Tyrus's proxy of the handler the container made
         if (proxied.read(upgrade) instanceof MaskCheckingUpgradeHandler handler && handler.containerConnection() != null) {
-            Object packet = requestPacket.read(grizzlyRequest.read(catalinaRequest.read(handler.containerConnection())));
+            Object packet = GrizzlyExchange.requestPacket(GrizzlyExchange.request(handler.containerConnection()));
             return connection.read(packet) instanceof Connection<?> found ? found : null;
         }
         return null;
