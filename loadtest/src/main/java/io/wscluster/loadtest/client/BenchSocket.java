@@ -150,7 +150,7 @@ public final class BenchSocket {
             run.tallies.connectTime.recordValue(Math.max(0, now - attemptStartMicros));
         } else {
             run.tallies.reconnects.increment();
-            run.reconnections.add(new long[] {index, lostAtMicros, now, attemptStartMicros, openedMicros});
+            run.reconnections.add(new Reconnection(index, lostAtMicros, attemptStartMicros, openedMicros, now));
         }
         lostAtMicros = 0;
     }

@@ -21,11 +21,8 @@ public final class RunContext {
      * back) is not a lost message.
      */
     public final AtomicLongArray accepted;
-    /**
-     * Reconnections as {connection index, lost at, resubscribed at, successful attempt started at, its
-     * handshake done at} (epoch microseconds).
-     */
-    public final Queue<long[]> reconnections = new ConcurrentLinkedQueue<>();
+    /** Every connection's way back after each loss. */
+    public final Queue<Reconnection> reconnections = new ConcurrentLinkedQueue<>();
     /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */
     public volatile long measureFromMicros = Long.MAX_VALUE;
     /** When a node is to be killed (epoch microseconds, told before the kill), or 0: connections lost after it are "affected". */

@@ -1,6 +1,7 @@
 package io.wscluster.loadtest.run;
 
 import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.client.Reconnection;
 import io.wscluster.loadtest.measure.Clock;
 import io.wscluster.loadtest.measure.Tallies;
 import io.wscluster.loadtest.report.Failover;
@@ -326,16 +327,12 @@ public final class Coordinator {
 
     private Failover failover(Kill kill, List<JsonObject> finals, long affectedExpected, double atSecond) {
         // Each connection's first loss after the kill, and how it came back.
-        Map<Long, long[]> first = new HashMap<>();
+        Map<Long, Reconnection> first = new HashMap<>();
         for (JsonObject f : finals) {
             for (JsonValue value : f.getJsonArray("reconnections")) {
-                JsonArray r = value.asJsonArray();
-                long[] row = new long[r.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = r.getJsonNumber(i).longValue();
-                }
-                if (row[1] >= killedAtMicros) {
-                    first.merge(row[0], row, (a, b) -> a[1] <= b[1] ? a : b);
+                Reconnection r = Reconnection.of(value.asJsonArray());
+                if (r.lostAt() >= killedAtMicros) {
+                    first.merge(r.connection(), r, (a, b) -> a.lostAt() <= b.lostAt() ? a : b);
                 }
             }
         }
@@ -343,11 +340,9 @@ public final class Coordinator {
         Histogram fromKill = Tallies.micros();
         Histogram gap = Tallies.micros();
         first.values().forEach(r -> {
-            long lost = r[1];
-            long back = r[2];
-            phases.record(killedAtMicros, lost, r[3], r[4], back);
-            fromKill.recordValue(Math.max(0, back - killedAtMicros));
-            gap.recordValue(Math.max(0, back - lost));
+            phases.record(killedAtMicros, r.lostAt(), r.attemptStartedAt(), r.openedAt(), r.backAt());
+            fromKill.recordValue(Math.max(0, r.backAt() - killedAtMicros));
+            gap.recordValue(Math.max(0, r.backAt() - r.lostAt()));
         });
         long affectedDistinct = sumLong(finals, "affectedDistinct");
         return new Failover(kill.node(), kill.signal(), atSecond, sum(finals, "affectedConnections"), first.size(),

@@ -163,13 +163,7 @@ public final class Worker {
             affectedJson.add(affected[c]);
         }
         JsonArrayBuilder reconnections = Json.createArrayBuilder();
-        run.reconnections.forEach(r -> {
-            JsonArrayBuilder row = Json.createArrayBuilder();
-            for (long value : r) {
-                row.add(value);
-            }
-            reconnections.add(row);
-        });
+        run.reconnections.forEach(r -> reconnections.add(r.toJson()));
         return run.tallies.snapshot().add("kind", "final")
                 .add("publishedPerChannel", published)
                 .add("trackedPerChannel", trackedJson)
