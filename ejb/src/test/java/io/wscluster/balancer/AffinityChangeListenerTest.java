@@ -59,7 +59,8 @@ class AffinityChangeListenerTest {
         nonBlocking.execute(() -> connects.values().forEach(connected -> onA.replaceAsync(connected.user(), connected,
                 new UserAffinity(connected.user(), "node-a", 1, 2, true))));
 
-        // Replicated asynchronously, each copy follows its own way: a failed write never arrives on one of them.
+        // Replicated asynchronously, so each copy is awaited on its own; with the asynchronous listener some
+        // writes never reached one copy or the other.
         await(() -> released(onA) == USERS, "every user written and released on a");
         await(() -> released(onB) == USERS, "every user written and released on b");
         await(() -> seenOnA.size() == USERS && seenOnB.size() == USERS, "both listeners saw every user");
