@@ -8,9 +8,12 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.wscluster.loadtest.measure.Clock;
+import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.StreamTracker;
 import io.wscluster.loadtest.measure.Tallies;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,7 @@ public final class BenchSocket {
     private volatile boolean ready;
     private boolean everReady;
     private boolean affected;
+    private int reconnects;
     private long lostAtMicros;
     private long attemptStartMicros;
     private long openedMicros;
@@ -106,6 +110,25 @@ public final class BenchSocket {
         return affected;
     }
 
+    /** Whether this connection was lost and came back at least once. */
+    public boolean reconnected() {
+        return reconnects > 0;
+    }
+
+    /** Messages this connection never received though later ones of the same stream came, at most {@code limit}. */
+    public List<MessageId> missing(int limit) {
+        List<MessageId> missing = new ArrayList<>();
+        StreamTracker[] s = streams;
+        for (int key = 0; s != null && key < s.length && missing.size() < limit; key++) {
+            if (s[key] != null) {
+                int publisher = key / channels.length;
+                int channel = channels[key % channels.length];
+                s[key].missing(limit - missing.size()).forEach(seq -> missing.add(new MessageId(publisher, channel, seq)));
+            }
+        }
+        return missing;
+    }
+
     /** Distinct messages received while tracked. */
     public long distinct() {
         long sum = 0;
@@ -150,6 +173,7 @@ public final class BenchSocket {
             run.tallies.connectTime.recordValue(Math.max(0, now - attemptStartMicros));
         } else {
             run.tallies.reconnects.increment();
+            reconnects++;
             run.reconnections.add(new Reconnection(index, lostAtMicros, attemptStartMicros, openedMicros, now));
         }
         lostAtMicros = 0;
@@ -300,12 +324,18 @@ public final class BenchSocket {
                     }
                     case "published" -> {
                         run.tallies.publishAcknowledged.increment();
-                        long channel = Frames.number(text, "\"id\":", 0);
-                        if (channel >= 0 && channel < run.accepted.length()) {
-                            run.accepted.incrementAndGet((int) channel);
+                        long id = Frames.number(text, "\"id\":", 0);
+                        if (id >= 0) {
+                            run.accepted.incrementAndGet(MessageId.ofRequest(index, id, run.accepted.length()).channel());
                         }
                     }
-                    case "error" -> run.tallies.error(Frames.string(text, "\"code\":\""));
+                    case "error" -> {
+                        run.tallies.error(Frames.string(text, "\"code\":\""));
+                        long ref = Frames.number(text, "\"ref\":", 0);
+                        if (channels.length == 0 && ref >= 0) {
+                            run.refused.add(MessageId.ofRequest(index, ref, run.accepted.length())); // a publish refused
+                        }
+                    }
                     default -> { }
                 }
             } else if (frame instanceof CloseWebSocketFrame close) {

@@ -1,6 +1,7 @@
 package io.wscluster.loadtest.client;
 
 import io.wscluster.loadtest.measure.Clock;
+import io.wscluster.loadtest.measure.MessageId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,9 +92,9 @@ public final class PublishLoop implements Runnable {
         String data = "{\"lt\":" + run.runId + ",\"p\":" + publisherIds[local] + ",\"c\":" + channel + ",\"s\":" + seq
                 + ",\"t\":" + intendedMicros + ",\"x\":\"" + padding + "\"}";
         if (http == null) {
-            // The request id is the channel, so the reply tells which channel's count to raise.
+            // The request id names channel and sequence number, so the reply tells which message it answers.
             if (sockets.get(local).send("{\"type\":\"publish\",\"channel\":\"" + run.channels.name(channel) + "\",\"data\":" + data
-                    + ",\"id\":" + channel + "}")) {
+                    + ",\"id\":" + MessageId.requestId(channel, seq, run.channels.size()) + "}")) {
                 sequences[local][channel]++;
                 run.tallies.published.increment();
             } else {
@@ -117,15 +118,14 @@ public final class PublishLoop implements Runnable {
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(data)).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.release();
-            if (failure != null) {
-                run.tallies.error("REST: " + failure.getClass().getSimpleName());
-            } else if (response.statusCode() == 202) {
+            if (failure == null && response.statusCode() == 202) {
                 run.accepted.incrementAndGet(channel);
                 run.tallies.published.increment();
                 run.tallies.publishAcknowledged.increment();
-            } else {
-                run.tallies.error("REST " + response.statusCode());
+                return;
             }
+            run.refused.add(new MessageId(publisherIds[local], channel, seq));
+            run.tallies.error(failure != null ? "REST: " + failure.getClass().getSimpleName() : "REST " + response.statusCode());
         });
     }
 

@@ -1,8 +1,11 @@
 package io.wscluster.loadtest.client;
 
+import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.Tallies;
 import io.wscluster.loadtest.run.ChannelMix;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -21,6 +24,8 @@ public final class RunContext {
      * back) is not a lost message.
      */
     public final AtomicLongArray accepted;
+    /** The messages this process published that the cluster refused or never answered for: gaps, not losses. */
+    public final Set<MessageId> refused = ConcurrentHashMap.newKeySet();
     /** Every connection's way back after each loss. */
     public final Queue<Reconnection> reconnections = new ConcurrentLinkedQueue<>();
     /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */

@@ -18,18 +18,22 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The outcome of a run, as a human summary, as JSON ({@code report.json}) and as charts: what was asked,
- * the timeline, latency, the delivery account (expected, received, lost, duplicated, late), closes and
- * errors by kind, the failover when a node was killed, and the nodes' memory when it was sampled.
+ * the timeline, latency, the delivery account (expected, received, lost with the lost messages named,
+ * duplicated, late), closes and errors by kind, the failover when a node was killed, and the nodes' memory
+ * when it was sampled.
  */
 public record RunReport(String label, JsonObject settings, List<Second> timeline, Histogram latency, Histogram connectTime,
                         int connectionsAsked, int maxSubscribed, double publishSeconds, long published, long acknowledged,
                         long skipped, long delivered, long expected, long distinct, long duplicates, long late,
-                        Recovery recovery, Map<String, Long> closes, Map<String, Long> errors, Failover failover,
+                        List<Missed> missed, Recovery recovery, Map<String, Long> closes, Map<String, Long> errors, Failover failover,
                         List<Sample> nodesBefore, List<Sample> nodesAfter, double nodeCpuSeconds) {
+
+    private static final int MISSED_SHOWN = 5;
+    private static final int MISSED_IN_JSON = 100;
 
     public RunReport withNodeCpuSeconds(double seconds) {
         return new RunReport(label, settings, timeline, latency, connectTime, connectionsAsked, maxSubscribed, publishSeconds,
-                published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, recovery, closes, errors, failover,
+                published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, missed, recovery, closes, errors, failover,
                 nodesBefore, nodesAfter, seconds);
     }
 
@@ -48,6 +52,13 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
 
     public double publishedPerSecond() {
         return publishSeconds > 0 ? published / publishSeconds : 0;
+    }
+
+    private JsonArrayBuilder missedJson() {
+        JsonArrayBuilder json = Json.createArrayBuilder();
+        missed.stream().limit(MISSED_IN_JSON).forEach(m -> json.add(Json.createObjectBuilder().add("channel", m.channel())
+                .add("publisher", m.publisher()).add("seq", m.seq()).add("clients", m.clients()).add("reconnected", m.reconnected())));
+        return json;
     }
 
     /** Milliseconds at a percentile, NaN when nothing was recorded. */
@@ -69,6 +80,13 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                     published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
             s.append(String.format(Locale.ROOT, "  delivered     %,d (%,.0f/s); expected %,d, received %,d distinct: lost %,d, duplicates %,d, out of order %,d%n",
                     delivered, deliveriesPerSecond(), expected, distinct, lost(), duplicates, late));
+            if (!missed.isEmpty()) {
+                s.append(String.format(Locale.ROOT, "  missed        %,d deliveries of %,d messages named (a client missed it but got later ones); most missed:%n",
+                        missed.stream().mapToLong(Missed::clients).sum(), missed.size()));
+                missed.stream().limit(MISSED_SHOWN).forEach(m -> s.append(String.format(Locale.ROOT,
+                        "                %s #%d of publisher %d: missed by %,d clients, %,d of them had reconnected%n",
+                        m.channel(), m.seq(), m.publisher(), m.clients(), m.reconnected())));
+            }
             if (recovery.replayed() > 0 || recovery.unrecovered() > 0) {
                 s.append(String.format(Locale.ROOT, "  recovery      %,d messages replayed to resubscribing clients (not in the latency figures),"
                         + " %,d resubscriptions not recovered%n", recovery.replayed(), recovery.unrecovered()));
@@ -133,7 +151,8 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         .add("acknowledged", acknowledged).add("skipped", skipped).add("delivered", delivered)
                         .add("publishedPerSecond", publishedPerSecond()).add("deliveriesPerSecond", deliveriesPerSecond())
                         .add("expected", expected).add("distinct", distinct).add("lost", lost()).add("duplicates", duplicates)
-                        .add("outOfOrder", late).add("recovered", recovery.replayed()).add("unrecovered", recovery.unrecovered()))
+                        .add("outOfOrder", late).add("recovered", recovery.replayed()).add("unrecovered", recovery.unrecovered())
+                        .add("missed", missedJson()))
                 .add("latencyMs", percentiles(latency))
                 .add("nodeCpuSeconds", num(nodeCpuSeconds))
                 .add("deliveriesPerNodeCpuSecond", num(deliveriesPerNodeCpuSecond()))

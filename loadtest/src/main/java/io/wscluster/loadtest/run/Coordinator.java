@@ -3,8 +3,10 @@ package io.wscluster.loadtest.run;
 import io.wscluster.loadtest.Options;
 import io.wscluster.loadtest.client.Reconnection;
 import io.wscluster.loadtest.measure.Clock;
+import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.Tallies;
 import io.wscluster.loadtest.report.Failover;
+import io.wscluster.loadtest.report.Missed;
 import io.wscluster.loadtest.report.Recovery;
 import io.wscluster.loadtest.report.RunReport;
 import io.wscluster.loadtest.report.Second;
@@ -13,6 +15,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -22,10 +25,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -315,7 +321,7 @@ public final class Coordinator {
         return new RunReport(label, settingsJson.build(), List.copyOf(timeline), latency, connectTime, settings.connections(),
                 maxSubscribed, publishSeconds, sumLong(finals, "published"), sumLong(finals, "publishAcknowledged"),
                 sumLong(finals, "publishSkipped"), sumLong(finals, "delivered"), expected, sumLong(finals, "trackedDistinct"),
-                sumLong(finals, "duplicates"), sumLong(finals, "late"),
+                sumLong(finals, "duplicates"), sumLong(finals, "late"), missed(finals, settings.channels()),
                 new Recovery(sumLong(finals, "recovered"), sumLong(finals, "unrecovered")), counts(finals, "closes"), counts(finals, "errors"),
                 failover, before, after, Double.NaN);
     }
@@ -347,6 +353,29 @@ public final class Coordinator {
         long affectedDistinct = sumLong(finals, "affectedDistinct");
         return new Failover(kill.node(), kill.signal(), atSecond, sum(finals, "affectedConnections"), first.size(),
                 sum(finals, "downAtEnd"), phases, fromKill, gap, affectedExpected, Math.max(0, affectedExpected - affectedDistinct));
+    }
+
+    /** The workers' missed messages summed, less those a publisher knows were refused; most-missed first. */
+    static List<Missed> missed(List<JsonObject> finals, ChannelMix channels) {
+        Set<String> refused = new HashSet<>();
+        Map<String, long[]> missed = new HashMap<>();
+        for (JsonObject f : finals) {
+            f.getJsonArray("refused").getValuesAs(JsonString.class).forEach(id -> refused.add(id.getString()));
+            for (JsonObject m : f.getJsonArray("missed").getValuesAs(JsonObject.class)) {
+                long[] n = missed.computeIfAbsent(m.getString("id"), k -> new long[2]);
+                n[0] += m.getJsonNumber("clients").longValue();
+                n[1] += m.getJsonNumber("reconnected").longValue();
+            }
+        }
+        List<Missed> named = new ArrayList<>();
+        missed.forEach((id, n) -> {
+            if (!refused.contains(id)) {
+                MessageId m = MessageId.parse(id);
+                named.add(new Missed(channels.name(m.channel()), m.publisher(), m.seq(), n[0], n[1]));
+            }
+        });
+        named.sort(Comparator.comparingLong(Missed::clients).reversed().thenComparingLong(Missed::seq));
+        return named;
     }
 
     private static void addInto(long[] sums, JsonArray values) {

@@ -6,6 +6,7 @@ import io.wscluster.loadtest.client.Connector;
 import io.wscluster.loadtest.client.Credentials;
 import io.wscluster.loadtest.client.PublishLoop;
 import io.wscluster.loadtest.client.RunContext;
+import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.Tallies;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -18,7 +19,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -29,6 +32,10 @@ import java.util.stream.IntStream;
  * on stdin with one JSON line each on stdout. Exits when stdin ends, so it never outlives the coordinator.
  */
 public final class Worker {
+
+    /** Lost messages named per connection and per process: enough to tell one missed message from a gap. */
+    private static final int MISSED_PER_CONNECTION = 100;
+    private static final int MISSED_REPORTED = 1_000;
 
     private final Options options;
     private final Settings settings;
@@ -133,11 +140,17 @@ public final class Worker {
         int trackedConnections = 0;
         int affectedConnections = 0;
         int downAtEnd = 0;
+        Map<MessageId, long[]> missed = new HashMap<>(); // by how many connections, how many of them reconnected
         for (BenchSocket socket : subscribers) {
             if (!socket.isTracked()) {
                 continue;
             }
             trackedConnections++;
+            for (MessageId id : socket.missing(MISSED_PER_CONNECTION)) {
+                long[] n = missed.computeIfAbsent(id, k -> new long[2]);
+                n[0]++;
+                n[1] += socket.reconnected() ? 1 : 0;
+            }
             long distinct = socket.distinct();
             trackedDistinct += distinct;
             for (int c : socket.channels()) {
@@ -162,6 +175,12 @@ public final class Worker {
             trackedJson.add(tracked[c]);
             affectedJson.add(affected[c]);
         }
+        JsonArrayBuilder missedJson = Json.createArrayBuilder();
+        missed.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(MISSED_REPORTED)
+                .forEach(e -> missedJson.add(Json.createObjectBuilder().add("id", e.getKey().toString())
+                        .add("clients", e.getValue()[0]).add("reconnected", e.getValue()[1])));
+        JsonArrayBuilder refused = Json.createArrayBuilder();
+        run.refused.forEach(id -> refused.add(id.toString()));
         JsonArrayBuilder reconnections = Json.createArrayBuilder();
         run.reconnections.forEach(r -> reconnections.add(r.toJson()));
         return run.tallies.snapshot().add("kind", "final")
@@ -173,6 +192,8 @@ public final class Worker {
                 .add("affectedConnections", affectedConnections)
                 .add("affectedDistinct", affectedDistinct)
                 .add("downAtEnd", downAtEnd)
+                .add("missed", missedJson)
+                .add("refused", refused)
                 .add("reconnections", reconnections);
     }
 

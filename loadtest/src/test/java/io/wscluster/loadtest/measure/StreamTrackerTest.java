@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StreamTrackerTest {
@@ -53,19 +54,39 @@ class StreamTrackerTest {
     }
 
     @Test
-    void jumpBeyondTheWindowForgetsOldMarks() {
+    void farApartSequenceNumbersAreNeitherDuplicatesNorLost() {
         StreamTracker t = new StreamTracker();
         t.record(5);
-        t.record(5 + StreamTracker.WINDOW); // same slot in the window, must not look like a duplicate
-        assertEquals(2, t.distinct());
-        assertEquals(0, t.duplicates());
-        assertTrue(t.record(6 + StreamTracker.WINDOW));
-        assertTrue(t.record(4 + StreamTracker.WINDOW), "slot reused from before the jump was cleared");
-        assertEquals(0, t.duplicates());
+        t.record(5 + 1024);
+        assertTrue(t.record(6 + 1024));
+        assertTrue(t.record(4 + 1024));
+        assertFalse(t.record(5));
+        assertEquals(4, t.distinct());
+        assertEquals(1, t.duplicates());
+        assertEquals(1, t.late());
     }
 
     @Test
-    void olderThanWindowIsCountedLateAndDistinct() {
+    void missingNamesTheHolesBelowTheHighestReceived() {
+        StreamTracker t = new StreamTracker();
+        for (long s = 0; s < 100; s++) {
+            if (s % 10 != 3) {
+                t.record(s);
+            }
+        }
+        assertEquals(List.of(3L, 13L, 23L), t.missing(3));
+        assertEquals(10, t.missing(100).size());
+        t.record(13);
+        assertEquals(9, t.missing(100).size(), "a late arrival is no longer missing");
+    }
+
+    @Test
+    void nothingIsMissingBeforeTheFirstMessage() {
+        assertEquals(List.of(), new StreamTracker().missing(10));
+    }
+
+    @Test
+    void anOldLateArrivalIsDistinct() {
         StreamTracker t = new StreamTracker();
         t.record(3000);
         assertTrue(t.record(10));
