@@ -9,13 +9,19 @@
 # gently (BENCH_CLUSTER_RAMP, default 250/s) since its three nodes share the same two cores.
 # Each node runs with WSCLUSTER_HEAP (default 2g here), alone (no HAProxy: one HAProxy process holds
 # only ~10,000 clients under the same limit), and the clients connect to the nodes directly. Connections
-# hold for BENCH_HOLD (default 20s), pinging as real clients do. Reports: bench/results/connections-*.
+# hold for BENCH_HOLD (default 20s), pinging as real clients do.
+# Then the accept rate: a fresh 3-node cluster, 1,500 connections to warm it up, then BENCH_ACCEPT (6000)
+# asked for at BENCH_ACCEPT_RAMP (1500/s), faster than the nodes take them, so the connections per second
+# the tool prints is what the cluster accepts (connect, authenticate, subscribe), with the node CPU each
+# took. Reports: bench/results/connections-*.
 source "$(dirname "$0")/lib.sh"
 per_node=${1:-19000}
 cluster_per_node=${2:-10000}
 ramp=${BENCH_RAMP:-600}
 cluster_ramp=${BENCH_CLUSTER_RAMP:-250}
 hold=${BENCH_HOLD:-20s}
+accept=${BENCH_ACCEPT:-6000}
+accept_ramp=${BENCH_ACCEPT_RAMP:-1500}
 export WSCLUSTER_HEAP=${WSCLUSTER_HEAP:-2g}
 build_if_needed
 echo "# connections, $(date -u +%FT%TZ), $machine; node heap $WSCLUSTER_HEAP"
@@ -23,7 +29,7 @@ echo "# connections, $(date -u +%FT%TZ), $machine; node heap $WSCLUSTER_HEAP"
 cluster_up 1 WSCLUSTER_LB=none
 one="$results/connections-1node-$stamp"
 loadtest "$one" "connections, 1 node" --targets=ws://127.0.0.1:8080/ws --connections="$per_node" \
-    --ramp="$ramp" --duration="$hold" --connect-timeout=120s --sample-nodes=payara/target/run || true
+    --ramp="$ramp" --duration="$hold" --connect-timeout=120s --sample-nodes=payara/target/run --node-cpu || true
 cluster_down
 
 cluster_up 3 WSCLUSTER_LB=none
@@ -31,7 +37,16 @@ three="$results/connections-3nodes-$stamp"
 loadtest "$three" "connections, 3 nodes" \
     --targets=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws \
     --connections=$((cluster_per_node * 3)) --ramp="$cluster_ramp" --duration="$hold" --connect-timeout=120s \
-    --sample-nodes=payara/target/run || true
+    --sample-nodes=payara/target/run --node-cpu || true
 cluster_down
 
-table "$one" "$three"
+cluster_up 3 WSCLUSTER_LB=none
+rate="$results/connections-accept-$stamp"
+nodes=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws
+loadtest "$rate-warm" "accept rate: warm-up" --targets=$nodes --connections=1500 --ramp=500 --duration=3s \
+    --connect-timeout=60s >/dev/null || true
+loadtest "$rate" "accept rate, 3 nodes" --targets=$nodes --connections="$accept" --ramp="$accept_ramp" --duration=2s \
+    --connect-timeout=120s --node-cpu || true
+cluster_down
+
+table "$one" "$three" "$rate"

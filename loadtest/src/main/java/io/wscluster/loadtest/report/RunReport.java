@@ -18,12 +18,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The outcome of a run, as a human summary, as JSON ({@code report.json}) and as charts: what was asked,
- * the timeline, latency, the delivery account (expected, received, lost with the lost messages named,
- * duplicated, late), closes and errors by kind, the failover when a node was killed, and the nodes' memory
- * when it was sampled.
+ * the timeline, how fast the connections were accepted, latency, the delivery account (expected, received,
+ * lost with the lost messages named, duplicated, late), closes and errors by kind, the failover when a node
+ * was killed, and the nodes' memory when it was sampled.
  */
 public record RunReport(String label, JsonObject settings, List<Second> timeline, Histogram latency, Histogram connectTime,
-                        int connectionsAsked, int maxSubscribed, double publishSeconds, long published, long acknowledged,
+                        int connectionsAsked, int maxSubscribed, Accept accept, double publishSeconds, long published, long acknowledged,
                         long skipped, long delivered, long expected, long distinct, long duplicates, long late,
                         List<Missed> missed, Recovery recovery, Map<String, Long> closes, Map<String, Long> errors, Failover failover,
                         List<Sample> nodesBefore, List<Sample> nodesAfter, double nodeCpuSeconds) {
@@ -32,7 +32,7 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
     private static final int MISSED_IN_JSON = 100;
 
     public RunReport withNodeCpuSeconds(double seconds) {
-        return new RunReport(label, settings, timeline, latency, connectTime, connectionsAsked, maxSubscribed, publishSeconds,
+        return new RunReport(label, settings, timeline, latency, connectTime, connectionsAsked, maxSubscribed, accept, publishSeconds,
                 published, acknowledged, skipped, delivered, expected, distinct, duplicates, late, missed, recovery, closes, errors, failover,
                 nodesBefore, nodesAfter, seconds);
     }
@@ -75,6 +75,9 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
         s.append(String.format(Locale.ROOT, "%s%n", label));
         s.append(String.format(Locale.ROOT, "  connections   %,d of %,d subscribed at most; connect+subscribe p50 %s / p99 %s / max %s ms%n",
                 maxSubscribed, connectionsAsked, f(ms(connectTime, 50)), f(ms(connectTime, 99)), f(maxMs(connectTime))));
+        s.append(String.format(Locale.ROOT, "  accepted      %,d subscribed %.1f s after the load processes started: %,.0f connections/s%s%n",
+                accept.subscribed(), accept.seconds(), accept.perSecond(), Double.isNaN(accept.nodeCpuSeconds()) ? ""
+                        : String.format(Locale.ROOT, ", %.2f ms of node CPU each", accept.nodeCpuMillisPerConnection())));
         if (published > 0 || expected > 0) {
             s.append(String.format(Locale.ROOT, "  published     %,d in %.1f s (%,.0f/s), %,d acknowledged, %,d skipped (publisher could not send)%n",
                     published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
@@ -146,7 +149,9 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                 .add("label", label)
                 .add("settings", settings)
                 .add("connections", Json.createObjectBuilder().add("asked", connectionsAsked).add("maxSubscribed", maxSubscribed)
-                        .add("connectMs", percentiles(connectTime)))
+                        .add("connectMs", percentiles(connectTime)).add("acceptSeconds", accept.seconds())
+                        .add("acceptedPerSecond", num(accept.perSecond()))
+                        .add("nodeCpuMsPerConnection", num(accept.nodeCpuMillisPerConnection())))
                 .add("messages", Json.createObjectBuilder().add("publishSeconds", publishSeconds).add("published", published)
                         .add("acknowledged", acknowledged).add("skipped", skipped).add("delivered", delivered)
                         .add("publishedPerSecond", publishedPerSecond()).add("deliveriesPerSecond", deliveriesPerSecond())
@@ -180,13 +185,13 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
     /** The key figures as one tab-separated line under a header, for scripts that tabulate several runs. */
     public String figures() {
         String header = "label\tconnections\tsubscribed\tpublished/s\tdeliveries/s\tp50 ms\tp95 ms\tp99 ms\tp99.9 ms\tmax ms\tlost\tduplicates\tout of order"
-                + "\tdeliveries per node CPU-s\trecovered";
+                + "\tdeliveries per node CPU-s\trecovered\tconnections/s";
         String row = String.join("\t", label, String.valueOf(connectionsAsked), String.valueOf(maxSubscribed),
                 String.format(Locale.ROOT, "%.0f", publishedPerSecond()), String.format(Locale.ROOT, "%.0f", deliveriesPerSecond()),
                 f(ms(latency, 50)), f(ms(latency, 95)), f(ms(latency, 99)), f(ms(latency, 99.9)), f(maxMs(latency)),
                 String.valueOf(lost()), String.valueOf(duplicates), String.valueOf(late),
                 Double.isNaN(deliveriesPerNodeCpuSecond()) ? "-" : String.format(Locale.ROOT, "%,.0f", deliveriesPerNodeCpuSecond()),
-                String.valueOf(recovery.replayed()));
+                String.valueOf(recovery.replayed()), String.format(Locale.ROOT, "%,.0f", accept.perSecond()));
         return header + System.lineSeparator() + row + System.lineSeparator();
     }
 

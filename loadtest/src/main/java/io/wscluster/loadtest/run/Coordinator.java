@@ -5,6 +5,7 @@ import io.wscluster.loadtest.client.Reconnection;
 import io.wscluster.loadtest.measure.Clock;
 import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.Tallies;
+import io.wscluster.loadtest.report.Accept;
 import io.wscluster.loadtest.report.Failover;
 import io.wscluster.loadtest.report.Missed;
 import io.wscluster.loadtest.report.Recovery;
@@ -57,6 +58,8 @@ public final class Coordinator {
     private final boolean interactive = System.console() != null;
     private final long startNanos = System.nanoTime();
     private long lastSampleNanos = startNanos;
+    /** The connect phase: how many, how long, the nodes' CPU meanwhile. */
+    private Accept accept;
     /** CPU seconds the nodes spent while publishing was measured (--node-cpu), else NaN. */
     private double nodeCpuSeconds = Double.NaN;
     private long lastPublished;
@@ -94,9 +97,14 @@ public final class Coordinator {
         long publishStart;
         long publishStop;
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        ClusterNodes cpu = given.has("node-cpu") ? new ClusterNodes(Path.of(given.string("run-dir", "payara/target/run"))) : null;
         try {
+            double cpuAtStart = cpu == null ? Double.NaN : cpu.cpuSeconds();
+            long connectStart = Clock.micros();
             startWorkers(workerOptions);
             connect();
+            accept = new Accept(lastSubscribed, (Clock.micros() - connectStart) / 1e6,
+                    cpu == null ? Double.NaN : cpu.cpuSeconds() - cpuAtStart);
             boolean publishing = settings.rate() > 0;
             publishStart = Clock.micros() + 200_000;
             long measureFrom = publishStart + (publishing ? settings.warmup().toNanos() / 1000 : 0);
@@ -110,7 +118,6 @@ public final class Coordinator {
                 scheduler.schedule(() -> killNode(killer, kill), Math.max(0, at - Clock.micros()), TimeUnit.MICROSECONDS);
             }
             broadcast("publish " + publishStart + " " + measureFrom + " " + publishStop);
-            ClusterNodes cpu = given.has("node-cpu") ? new ClusterNodes(Path.of(given.string("run-dir", "payara/target/run"))) : null;
             double cpuAtMeasure = Double.NaN;
             while (Clock.micros() < publishStop) {
                 awaitNextSecond();
@@ -319,7 +326,7 @@ public final class Coordinator {
                 System.getProperty("java.version")));
         settingsJson.add("date", Instant.now().toString());
         return new RunReport(label, settingsJson.build(), List.copyOf(timeline), latency, connectTime, settings.connections(),
-                maxSubscribed, publishSeconds, sumLong(finals, "published"), sumLong(finals, "publishAcknowledged"),
+                maxSubscribed, accept, publishSeconds, sumLong(finals, "published"), sumLong(finals, "publishAcknowledged"),
                 sumLong(finals, "publishSkipped"), sumLong(finals, "delivered"), expected, sumLong(finals, "trackedDistinct"),
                 sumLong(finals, "duplicates"), sumLong(finals, "late"), missed(finals, settings.channels()),
                 new Recovery(sumLong(finals, "recovered"), sumLong(finals, "unrecovered")), counts(finals, "closes"), counts(finals, "errors"),
