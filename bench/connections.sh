@@ -44,7 +44,7 @@ cluster_up 3 WSCLUSTER_LB=none
 rate="$results/connections-accept-$stamp"
 nodes=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws
 loadtest "$rate-warm" "accept rate: warm-up" --targets=$nodes --connections=1500 --ramp=500 --duration=3s \
-    --connect-timeout=60s >/dev/null || true
+    --connect-timeout=60s >/dev/null 2>&1 || true
 loadtest "$rate" "accept rate, 3 nodes" --targets=$nodes --connections="$accept" --ramp="$accept_ramp" --duration=2s \
     --connect-timeout=120s --node-cpu || true
 cluster_down

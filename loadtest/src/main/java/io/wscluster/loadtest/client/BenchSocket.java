@@ -326,16 +326,12 @@ public final class BenchSocket {
                         run.tallies.publishAcknowledged.increment();
                         long id = Frames.number(text, "\"id\":", 0);
                         if (id >= 0) {
-                            run.accepted.incrementAndGet(MessageId.ofRequest(index, id, run.accepted.length()).channel());
+                            MessageId message = MessageId.ofRequest(index, id, run.accepted.length());
+                            run.unacknowledged.remove(message);
+                            run.accepted.incrementAndGet(message.channel());
                         }
                     }
-                    case "error" -> {
-                        run.tallies.error(Frames.string(text, "\"code\":\""));
-                        long ref = Frames.number(text, "\"ref\":", 0);
-                        if (channels.length == 0 && ref >= 0) {
-                            run.refused.add(MessageId.ofRequest(index, ref, run.accepted.length())); // a publish refused
-                        }
-                    }
+                    case "error" -> run.tallies.error(Frames.string(text, "\"code\":\""));
                     default -> { }
                 }
             } else if (frame instanceof CloseWebSocketFrame close) {

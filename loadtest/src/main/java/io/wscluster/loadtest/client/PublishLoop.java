@@ -93,11 +93,14 @@ public final class PublishLoop implements Runnable {
                 + ",\"t\":" + intendedMicros + ",\"x\":\"" + padding + "\"}";
         if (http == null) {
             // The request id names channel and sequence number, so the reply tells which message it answers.
+            MessageId id = new MessageId(publisherIds[local], channel, seq);
+            run.unacknowledged.add(id);
             if (sockets.get(local).send("{\"type\":\"publish\",\"channel\":\"" + run.channels.name(channel) + "\",\"data\":" + data
                     + ",\"id\":" + MessageId.requestId(channel, seq, run.channels.size()) + "}")) {
                 sequences[local][channel]++;
                 run.tallies.published.increment();
             } else {
+                run.unacknowledged.remove(id);
                 run.tallies.publishSkipped.increment();
             }
             return;
@@ -116,15 +119,17 @@ public final class PublishLoop implements Runnable {
             builder.header("Authorization", run.credentials.apiAuthorization());
         }
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(data)).build();
+        MessageId id = new MessageId(publisherIds[local], channel, seq);
+        run.unacknowledged.add(id);
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             inFlight.release();
             if (failure == null && response.statusCode() == 202) {
+                run.unacknowledged.remove(id);
                 run.accepted.incrementAndGet(channel);
                 run.tallies.published.increment();
                 run.tallies.publishAcknowledged.increment();
                 return;
             }
-            run.refused.add(new MessageId(publisherIds[local], channel, seq));
             run.tallies.error(failure != null ? "REST: " + failure.getClass().getSimpleName() : "REST " + response.statusCode());
         });
     }

@@ -24,8 +24,11 @@ public final class RunContext {
      * back) is not a lost message.
      */
     public final AtomicLongArray accepted;
-    /** The messages this process published that the cluster refused or never answered for: gaps, not losses. */
-    public final Set<MessageId> refused = ConcurrentHashMap.newKeySet();
+    /**
+     * The messages this process published and the cluster has not acknowledged (yet): refused, failed, or
+     * sent to a node that died before it answered. At the end they are gaps, not losses.
+     */
+    public final Set<MessageId> unacknowledged = ConcurrentHashMap.newKeySet();
     /** Every connection's way back after each loss. */
     public final Queue<Reconnection> reconnections = new ConcurrentLinkedQueue<>();
     /** Latencies are recorded from this moment (after the warm-up); before publishing, never. */

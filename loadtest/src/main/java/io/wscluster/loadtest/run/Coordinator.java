@@ -362,12 +362,12 @@ public final class Coordinator {
                 sum(finals, "downAtEnd"), phases, fromKill, gap, affectedExpected, Math.max(0, affectedExpected - affectedDistinct));
     }
 
-    /** The workers' missed messages summed, less those a publisher knows were refused; most-missed first. */
+    /** The workers' missed messages summed, less those no publisher had acknowledged; most-missed first. */
     static List<Missed> missed(List<JsonObject> finals, ChannelMix channels) {
-        Set<String> refused = new HashSet<>();
+        Set<String> unacknowledged = new HashSet<>();
         Map<String, long[]> missed = new HashMap<>();
         for (JsonObject f : finals) {
-            f.getJsonArray("refused").getValuesAs(JsonString.class).forEach(id -> refused.add(id.getString()));
+            f.getJsonArray("unacknowledged").getValuesAs(JsonString.class).forEach(id -> unacknowledged.add(id.getString()));
             for (JsonObject m : f.getJsonArray("missed").getValuesAs(JsonObject.class)) {
                 long[] n = missed.computeIfAbsent(m.getString("id"), k -> new long[2]);
                 n[0] += m.getJsonNumber("clients").longValue();
@@ -376,7 +376,7 @@ public final class Coordinator {
         }
         List<Missed> named = new ArrayList<>();
         missed.forEach((id, n) -> {
-            if (!refused.contains(id)) {
+            if (!unacknowledged.contains(id)) {
                 MessageId m = MessageId.parse(id);
                 named.add(new Missed(channels.name(m.channel()), m.publisher(), m.seq(), n[0], n[1]));
             }

@@ -179,8 +179,8 @@ public final class Worker {
         missed.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(MISSED_REPORTED)
                 .forEach(e -> missedJson.add(Json.createObjectBuilder().add("id", e.getKey().toString())
                         .add("clients", e.getValue()[0]).add("reconnected", e.getValue()[1])));
-        JsonArrayBuilder refused = Json.createArrayBuilder();
-        run.refused.forEach(id -> refused.add(id.toString()));
+        JsonArrayBuilder unacknowledged = Json.createArrayBuilder();
+        run.unacknowledged.forEach(id -> unacknowledged.add(id.toString()));
         JsonArrayBuilder reconnections = Json.createArrayBuilder();
         run.reconnections.forEach(r -> reconnections.add(r.toJson()));
         return run.tallies.snapshot().add("kind", "final")
@@ -193,7 +193,7 @@ public final class Worker {
                 .add("affectedDistinct", affectedDistinct)
                 .add("downAtEnd", downAtEnd)
                 .add("missed", missedJson)
-                .add("refused", refused)
+                .add("unacknowledged", unacknowledged)
                 .add("reconnections", reconnections);
     }
 
