@@ -32,17 +32,16 @@ loadtest "$one" "connections, 1 node" --targets=ws://127.0.0.1:8080/ws --connect
     --ramp="$ramp" --duration="$hold" --connect-timeout=120s --sample-nodes=payara/target/run --node-cpu || true
 cluster_down
 
+nodes=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws
 cluster_up 3 WSCLUSTER_LB=none
 three="$results/connections-3nodes-$stamp"
-loadtest "$three" "connections, 3 nodes" \
-    --targets=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws \
+loadtest "$three" "connections, 3 nodes" --targets=$nodes \
     --connections=$((cluster_per_node * 3)) --ramp="$cluster_ramp" --duration="$hold" --connect-timeout=120s \
     --sample-nodes=payara/target/run --node-cpu || true
 cluster_down
 
 cluster_up 3 WSCLUSTER_LB=none
 rate="$results/connections-accept-$stamp"
-nodes=ws://127.0.0.1:8080/ws,ws://127.0.0.1:8081/ws,ws://127.0.0.1:8082/ws
 loadtest "$rate-warm" "accept rate: warm-up" --targets=$nodes --connections=1500 --ramp=500 --duration=3s \
     --connect-timeout=60s >/dev/null 2>&1 || true
 loadtest "$rate" "accept rate, 3 nodes" --targets=$nodes --connections="$accept" --ramp="$accept_ramp" --duration=2s \
