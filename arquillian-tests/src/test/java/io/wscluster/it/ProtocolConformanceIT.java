@@ -138,18 +138,28 @@ class ProtocolConformanceIT {
     }
 
     @Test
-    void framesUpToTheBufferGetAnErrorAndLargerOnesClose() {
-        // Tyrus's incoming buffer holds 4 MiB + 11 bytes of payload; the message limit (64 KiB by default) answers below it.
-        int buffer = 4 * 1024 * 1024 + 11;
+    void everyMessageOverTheLimitGetsOneErrorWhateverItsSizeAndTheConnectionStays() {
+        // One limit (wscluster.message.max-bytes, 64 KiB by default), one answer: whether one frame or fragments,
+        // just over the limit or far beyond what the node would ever buffer, nothing of it is kept.
+        int limit = 64 * 1024;
         try (RawWebSocket socket = RawWebSocket.connect(NODE.wsUri(null), 0)) {
-            socket.send(true, RawWebSocket.TEXT, quoted(buffer), true);
-            JsonObject error = JSON.createReader(new StringReader(socket.read().text())).readObject();
-            assertEquals("MESSAGE_TOO_LARGE", error.getString("code"));
-            socket.send(true, RawWebSocket.TEXT, quoted(buffer + 1), true);
-            Frame close = socket.read();
-            assertEquals(RawWebSocket.CLOSE, close.opcode());
-            assertEquals(1011, close.closeCode(), close.text());
+            for (int length : new int[] {limit + 1, 4 * 1024 * 1024 + 11, 4 * 1024 * 1024 + 12, 12 * 1024 * 1024}) {
+                socket.send(true, RawWebSocket.TEXT, quoted(length), true);
+                assertTooLarge(socket, length + " bytes in one frame");
+            }
+            byte[] half = quoted(limit / 2 + 10);
+            socket.send(false, RawWebSocket.TEXT, half, true);
+            socket.send(true, 0, half, true);
+            assertTooLarge(socket, "two fragments together over the limit");
+            socket.send(true, RawWebSocket.TEXT, "{\"type\":\"ping\",\"id\":\"after\"}".getBytes(StandardCharsets.UTF_8), true);
+            assertEquals("{\"type\":\"pong\",\"id\":\"after\"}", socket.read().text(), "the connection stays");
         }
+    }
+
+    private static void assertTooLarge(RawWebSocket socket, String what) {
+        Frame reply = socket.read();
+        assertEquals(RawWebSocket.TEXT, reply.opcode(), what + ": " + reply.text());
+        assertEquals("MESSAGE_TOO_LARGE", JSON.createReader(new StringReader(reply.text())).readObject().getString("code"), what);
     }
 
     private static byte[] quoted(int length) {

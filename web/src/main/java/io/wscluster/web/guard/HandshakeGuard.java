@@ -1,88 +1,67 @@
 package io.wscluster.web.guard;
 
 import io.wscluster.metrics.Metrics;
-import jakarta.inject.Inject;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
-import jakarta.servlet.http.HttpFilter;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpUpgradeHandler;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
 
 /**
- * Checks every WebSocket handshake on {@code /ws} before Tyrus sees it: a well-formed query (400), an
- * allowed Origin (403; cross-site WebSocket hijacking), and the limits per client address (429). Admitted
- * sockets are read through {@link MaskCheckingUpgradeHandler}, which closes unmasked clients with 1002.
- * Tyrus's own filter is registered after the application's, so this one always runs first.
+ * Judges every WebSocket handshake before Tyrus sees it: a well-formed query (400), an allowed Origin
+ * (403; cross-site WebSocket hijacking), and the limits per client address (429). An admitted handshake
+ * counts as an open socket of its client's address until {@link #release}.
  */
-@WebFilter(urlPatterns = "/ws", asyncSupported = true)
-public class HandshakeGuard extends HttpFilter {
+public final class HandshakeGuard {
 
     private static final Logger LOG = Logger.getLogger(HandshakeGuard.class.getName());
 
-    @Inject
-    Metrics metrics;
+    private final HandshakeSettings settings;
+    private final Metrics metrics;
+    private final AddressLimits limits;
 
-    private final HandshakeSettings settings = HandshakeSettings.from(ConfigProvider.getConfig());
-    private final AddressLimits limits = new AddressLimits(settings.maxConnectionsPerAddress(), settings.maxHandshakesPerSecond());
+    public HandshakeGuard(HandshakeSettings settings, Metrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.limits = new AddressLimits(settings.maxConnectionsPerAddress(), settings.maxHandshakesPerSecond());
+    }
 
-    @Override
-    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
-        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-            chain.doFilter(request, response);
-            return;
+    /**
+     * The verdict: admitted (with the client's address, which {@link #release} must be given when the socket
+     * ends) or refused (with the HTTP status, error code and message to answer).
+     */
+    public record Verdict(String client, int status, String code, String message) {
+        public boolean admitted() {
+            return status == 0;
         }
-        String malformed = UriSyntax.queryProblem(request.getQueryString());
+    }
+
+    public Verdict check(Handshake handshake) {
+        String malformed = UriSyntax.queryProblem(handshake.query());
         if (malformed != null) {
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_REQUEST", malformed);
-            return;
+            return refuse(400, "BAD_REQUEST", malformed);
         }
-        ClientAddress client = ClientAddress.of(request, settings.trustedProxies());
-        String origin = request.getHeader("Origin");
-        if (origin != null && !originAllowed(origin, request.getHeader("Host"), client.scheme())) {
-            refuse(response, HttpServletResponse.SC_FORBIDDEN, "ORIGIN_REFUSED", "pages from " + origin + " may not connect");
-            return;
+        ClientAddress client = ClientAddress.of(handshake.peer(), handshake.secure(), handshake.forwardedFor(),
+                handshake.forwardedProto(), settings.trustedProxies());
+        String origin = handshake.origin();
+        if (origin != null && !originAllowed(origin, handshake.host(), client.scheme())) {
+            return refuse(403, "ORIGIN_REFUSED", "pages from " + origin + " may not connect");
         }
         String limited = limits.admit(client.address(), System.currentTimeMillis());
         if (limited != null) {
             LOG.fine(() -> "Refused a handshake: " + limited);
-            response.setHeader("Retry-After", "1");
-            refuse(response, 429, "RATE_LIMITED", limited);
-            return;
+            return refuse(429, "RATE_LIMITED", limited);
         }
-        MaskCheckingUpgradeHandler[] upgraded = new MaskCheckingUpgradeHandler[1];
-        try {
-            chain.doFilter(new HttpServletRequestWrapper(request) {
-                @Override
-                public <T extends HttpUpgradeHandler> T upgrade(Class<T> type) throws IOException, ServletException {
-                    if (type != TyrusHttpUpgradeHandler.class) {
-                        return super.upgrade(type);
-                    }
-                    MaskCheckingUpgradeHandler handler = super.upgrade(MaskCheckingUpgradeHandler.class);
-                    handler.onEnd(() -> limits.release(client.address()));
-                    upgraded[0] = handler;
-                    return type.cast(handler);
-                }
-            }, response);
-        } finally {
-            if (upgraded[0] == null) {
-                limits.release(client.address()); // Tyrus refused the handshake: nothing stays open
-            }
-        }
+        return new Verdict(client.address(), 0, null, null);
     }
 
-    private void refuse(HttpServletResponse response, int status, String code, String message) throws IOException {
+    /** An admitted socket has ended, or its handshake failed after all. */
+    public void release(String client) {
+        limits.release(client);
+    }
+
+    private Verdict refuse(int status, String code, String message) {
         metrics.refused(code);
-        ErrorResponses.send(response, status, code, message);
+        return new Verdict(null, status, code, message);
     }
 
     /** The node's own origin (scheme and Host), a configured one, or any when {@code *} is configured; never "null". */

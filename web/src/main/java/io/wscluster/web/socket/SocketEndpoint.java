@@ -24,15 +24,13 @@ import io.wscluster.security.AuthSettings;
 import io.wscluster.security.ChannelPermissions;
 import io.wscluster.security.Identity;
 import io.wscluster.security.TokenVerifier;
+import io.wscluster.web.transport.WireConnection;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -47,22 +45,22 @@ import java.util.logging.Logger;
  * The WebSocket endpoint at {@code /ws}: one instance per connection, speaking the JSON protocol of
  * PROTOCOL.md. Every request gets exactly one reply; a client's mistakes get error frames, never a
  * disconnect. A connection proves its user with a token ({@code connect}); until then it may only ping,
- * or act as anonymous where that is allowed. It is closed when its token expires unrefreshed (4004), when
- * it sends none in time (4005), or when a token names another user (4003).
+ * or act as anonymous where that is allowed, and its frames are held to a smaller size. It is closed when
+ * its token expires unrefreshed (4004), when it sends none in time (4005), or when a token names another
+ * user (4003). A programmatic endpoint, registered with this node's own transport ({@link SocketServer})
+ * only: Payara's WebSocket container never sees it.
  */
-@ServerEndpoint(value = "/ws", configurator = SocketConfigurator.class)
-public class SocketEndpoint {
+public class SocketEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(SocketEndpoint.class.getName());
-    /** Tyrus's incoming frame buffer (4 MiB): frames larger than this never reach the application. */
-    static final int HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
-                    Metrics metrics, TokenVerifier tokens, ScheduledExecutorService deadlines, SocketSettings settings, TyrusWriters writers) {
+                    Metrics metrics, TokenVerifier tokens, ScheduledExecutorService deadlines, SocketSettings settings) {
     }
 
     private final Services services;
+    private final WireConnection wire;
     // Guarded by this: a client that gives up during the handshake can make Tyrus run close() while
     // open() is still registering, and a connection registered after its close would stay forever.
     private Connection connection;
@@ -75,12 +73,21 @@ public class SocketEndpoint {
     /** Closes the connection when its token expires, or when it sends none in time; guarded by this. */
     private ScheduledFuture<?> deadline;
 
-    SocketEndpoint(Services services) {
+    SocketEndpoint(Services services, WireConnection wire) {
         this.services = services;
+        this.wire = wire;
     }
 
-    @OnOpen
-    public void open(Session session) throws IOException {
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        try {
+            open(session);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "Refusing " + session.getId() + " failed; the peer is gone", e);
+        }
+    }
+
+    private void open(Session session) throws IOException {
         List<String> users = session.getRequestParameterMap().get("user");
         String user = users == null || users.isEmpty() ? null : users.get(0);
         LocalNode node = services.node();
@@ -96,18 +103,25 @@ public class SocketEndpoint {
         }
         userHint = user;
         identity = auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
-        // The hard cap: messages sent in fragments are reassembled up to the same 4 MiB that bounds a
-        // single frame in the container; beyond it the connection is closed. Below it, text() answers
-        // anything over wscluster.message.max-bytes with an error frame.
-        session.setMaxTextMessageBufferSize(HARD_LIMIT_BYTES);
+        // The transport skips larger frames and closes larger fragmented messages (see FrameScanner);
+        // until the connection has a token, its limit is lower still.
+        int maxBytes = services.publisher().maxBytes();
+        session.setMaxTextMessageBufferSize(maxBytes);
+        if (identity != null) {
+            wire.limitFrames(maxBytes);
+        }
+        wire.onSkipped(length -> tooLarge());
         // Tyrus's own idle timeout is off: the hub's idle sweep closes silent connections instead.
         session.setMaxIdleTimeout(0);
+        session.addMessageHandler(String.class, this::text);
+        session.addMessageHandler(PongMessage.class, this::pong);
+        session.addMessageHandler(ByteBuffer.class, this::binary);
         inbound = new RateLimiter(services.settings().maxFramesPerSecond(), System.nanoTime());
         synchronized (this) {
             if (closed) {
                 return;
             }
-            connection = services.hub().open(new TyrusConnection(session, services.writers().of(session), services.deadlines()),
+            connection = services.hub().open(new TyrusConnection(session, wire),
                     identity == null ? null : identity.user());
             if (identity == null) {
                 closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(), CloseCodes.connectTimeout(auth.connectTimeoutMillis()));
@@ -116,17 +130,15 @@ public class SocketEndpoint {
         LOG.fine(() -> "Opened " + session.getId() + (user == null ? "" : " for user " + user));
     }
 
-    @OnMessage
-    public void text(String text) {
+    private void text(String text) {
         Connection connection = registered();
         if (connection == null) {
             return; // refused in open(), or closed; the close is under way
         }
         connection.heard();
-        int maxBytes = services.publisher().maxBytes();
-        if (Utf8.exceeds(text, maxBytes)) {
-            // Checked before parsing so an oversized frame costs no JSON work; the connection stays open.
-            sendError(ErrorCode.MESSAGE_TOO_LARGE, "frame is larger than " + maxBytes + " bytes", null);
+        if (Utf8.exceeds(text, services.publisher().maxBytes())) {
+            // A compressed frame (permessage-deflate) within the limit may inflate past it.
+            tooLarge();
             return;
         }
         ClientRequest request;
@@ -162,17 +174,24 @@ public class SocketEndpoint {
         }
     }
 
+    /** A frame larger than the limit, which the transport skipped (or inflated past it): the connection stays. */
+    private void tooLarge() {
+        Connection connection = registered();
+        if (connection != null) {
+            connection.heard();
+            sendError(ErrorCode.MESSAGE_TOO_LARGE, "frame is larger than " + wire.frameLimit() + " bytes", null);
+        }
+    }
+
     /** The answer to a ping of ours (see {@code IdleSweep}): the client is there. */
-    @OnMessage
-    public void pong(PongMessage pong) {
+    private void pong(PongMessage pong) {
         Connection connection = registered();
         if (connection != null) {
             connection.heard();
         }
     }
 
-    @OnMessage
-    public void binary(ByteBuffer data) {
+    private void binary(ByteBuffer data) {
         Connection connection = registered();
         if (connection != null) {
             connection.heard();
@@ -180,8 +199,8 @@ public class SocketEndpoint {
         }
     }
 
-    @OnClose
-    public void close(Session session, CloseReason reason) {
+    @Override
+    public void onClose(Session session, CloseReason reason) {
         Connection connection;
         synchronized (this) {
             closed = true;
@@ -200,8 +219,8 @@ public class SocketEndpoint {
         return connection;
     }
 
-    @OnError
-    public void error(Session session, Throwable failure) {
+    @Override
+    public void onError(Session session, Throwable failure) {
         // Peers vanishing and oversized frames are the clients' business, not the operator's.
         LOG.log(Level.FINE, "Connection " + session.getId() + " failed", failure);
     }
@@ -245,6 +264,7 @@ public class SocketEndpoint {
             throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "nothing to refresh: send connect first");
         }
         identity = proven;
+        wire.limitFrames(services.publisher().maxBytes());
         services.hub().identify(connection, proven.user());
         closeAt(proven.expiresAtMillis(), CloseCodes.tokenExpired());
         return ServerFrames.connected(request.type() == RequestType.CONNECT ? "connected" : "refreshed", proven.user(),

@@ -2,27 +2,22 @@ package io.wscluster.web.socket;
 
 import io.wscluster.hub.FrameSink;
 import io.wscluster.hub.OutboundFrame;
+import io.wscluster.web.transport.WireConnection;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.tyrus.spi.CompletionHandler;
-import org.glassfish.tyrus.spi.Writer;
 
 /**
  * A client's WebSocket session as the hub's transport. Frames arrive encoded (see {@link OutboundFrame})
- * and go to Tyrus's transport writer as they are, several in one write: no per-connection encoding,
- * framing or compression (a permessage-deflate connection gets the frame's shared compressed form). Where
- * Tyrus's internals cannot be reached ({@link TyrusWriters}), frames go one by one through the standard
- * asynchronous remote instead, which re-encodes each.
+ * and go onto the client's connection as they are, several in one write: no per-connection encoding,
+ * framing or compression (a permessage-deflate connection gets the frame's shared compressed form).
  */
 final class TyrusConnection implements FrameSink {
 
@@ -33,15 +28,13 @@ final class TyrusConnection implements FrameSink {
     private static final int DEFLATE_FROM_BYTES = 256;
 
     private final Session session;
-    private final Writer writer;
+    private final WireConnection wire;
     private final boolean deflate;
     private final RemoteEndpoint.Async remote;
-    private final ScheduledExecutorService timers;
 
-    TyrusConnection(Session session, Writer writer, ScheduledExecutorService timers) {
+    TyrusConnection(Session session, WireConnection wire) {
         this.session = session;
-        this.writer = writer;
-        this.timers = timers;
+        this.wire = wire;
         this.deflate = session.getNegotiatedExtensions().stream()
                 .anyMatch(e -> SocketConfigurator.PERMESSAGE_DEFLATE.equals(e.getName()));
         this.remote = session.getAsyncRemote();
@@ -63,11 +56,7 @@ final class TyrusConnection implements FrameSink {
 
     @Override
     public void write(List<OutboundFrame> frames, Consumer<Throwable> done) {
-        if (writer == null) {
-            sendOneByOne(frames, 0, done);
-            return;
-        }
-        writer.write(wire(frames), new CompletionHandler<>() {
+        wire.write(wire(frames), new CompletionHandler<>() {
             @Override
             public void completed(ByteBuffer result) {
                 done.accept(null);
@@ -105,24 +94,6 @@ final class TyrusConnection implements FrameSink {
         return deflate && frame.wire().length >= DEFLATE_FROM_BYTES ? frame.deflatedWire() : frame.wire();
     }
 
-    private void sendOneByOne(List<OutboundFrame> frames, int next, Consumer<Throwable> done) {
-        if (next == frames.size()) {
-            done.accept(null);
-            return;
-        }
-        try {
-            remote.sendText(frames.get(next).text(), (SendResult result) -> {
-                if (result.isOK()) {
-                    sendOneByOne(frames, next + 1, done);
-                } else {
-                    done.accept(result.getException());
-                }
-            });
-        } catch (RuntimeException e) {
-            done.accept(e); // the session closed under us
-        }
-    }
-
     @Override
     public void close(CloseReason reason) {
         try {
@@ -132,11 +103,9 @@ final class TyrusConnection implements FrameSink {
         } catch (IOException | IllegalStateException e) {
             LOG.log(Level.FINE, "Close of " + id() + " failed; the peer is already gone", e);
         }
-        if (writer instanceof GrizzlyWriter grizzly) {
-            // A peer that does not read (a slow consumer given up with 4001, or any client with bytes still
-            // queued when it is closed) leaves the close frame behind unread bytes, and Grizzly's graceful
-            // close waits for them without end, holding the socket and its buffers. A closed one: no-op.
-            timers.schedule(grizzly::abort, ABORT_AFTER_SECONDS, TimeUnit.SECONDS);
-        }
+        // A peer that does not read (a slow consumer given up with 4001, or any client with bytes still
+        // queued when it is closed) leaves the close frame behind unread bytes, and a graceful close waits
+        // for them without end, holding the socket and its buffers. A closed one: no-op.
+        wire.abortAfter(ABORT_AFTER_SECONDS);
     }
 }

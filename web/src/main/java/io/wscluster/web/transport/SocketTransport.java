@@ -1,0 +1,105 @@
+package io.wscluster.web.transport;
+
+import io.wscluster.web.guard.HandshakeGuard;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.filterchain.Filter;
+import org.glassfish.grizzly.filterchain.FilterChain;
+import org.glassfish.grizzly.http.HttpCodecFilter;
+
+/**
+ * This node's WebSocket transport: Tyrus's engine with the application's endpoint, reached from Payara's
+ * own HTTP listeners (same ports as the rest of the application) through an {@link UpgradeFilter} placed
+ * right after each listener's HTTP codec. Closing it takes the filters out again (an undeployment).
+ */
+public final class SocketTransport implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SocketTransport.class.getName());
+
+    private final TyrusContainer container;
+    private final UpgradeFilter filter;
+    private final List<FilterChain> mounted = new ArrayList<>();
+
+    private SocketTransport(TyrusContainer container, UpgradeFilter filter) {
+        this.container = container;
+        this.filter = filter;
+    }
+
+    /**
+     * Registers {@code endpoint} with a Tyrus engine of its own and puts its upgrade filter on every HTTP
+     * listener of this Payara instance. The handshakes and the endpoint run on the listeners' threads, each
+     * call inside {@code application}: an executor that runs a task on the calling thread with the
+     * application's context (its class loader, naming, CDI), as a servlet request would have it.
+     *
+     * @throws IllegalStateException when no listener could be reached: the node would have no WebSocket
+     *     path, which must fail the deployment rather than run without one
+     */
+    public static SocketTransport start(ServerEndpointConfig endpoint, HandshakeGuard guard, TransportSettings settings,
+            ScheduledExecutorService timers, ExecutorService executor, Executor application) throws DeploymentException {
+        // Tyrus's own buffer never fills: the scanner passes it no frame larger than the limit.
+        TyrusContainer container = new TyrusContainer(Math.max(settings.maxFrameBytes(), settings.maxFrameBytesBeforeConnect()) + 64 * 1024,
+                timers, executor);
+        container.register(endpoint);
+        SocketTransport transport = new SocketTransport(container,
+                new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application));
+        try {
+            for (FilterChain chain : PayaraListeners.chains()) {
+                transport.mount(chain);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            transport.close();
+            throw new IllegalStateException("Cannot reach Payara's HTTP listeners to serve " + endpoint.getPath(), e);
+        }
+        if (transport.mounted.isEmpty()) {
+            throw new IllegalStateException("No HTTP listener of this Payara instance has an HTTP codec to serve "
+                    + endpoint.getPath() + " after");
+        }
+        return transport;
+    }
+
+    private void mount(FilterChain chain) {
+        synchronized (chain) {
+            int codec = -1;
+            for (int i = 0; i < chain.size(); i++) {
+                if (chain.get(i) instanceof HttpCodecFilter) {
+                    codec = i;
+                }
+            }
+            if (codec >= 0 && !chain.contains(filter)) {
+                chain.add(codec + 1, filter);
+                mounted.add(chain);
+                LOG.info(() -> "WebSocket upgrades taken off the listener after its HTTP codec: " + names(chain));
+            }
+        }
+    }
+
+    private static List<String> names(FilterChain chain) {
+        List<String> names = new ArrayList<>();
+        for (Filter f : chain) {
+            names.add(f.getClass().getSimpleName());
+        }
+        return names;
+    }
+
+    /** The connection whose session is being opened on this thread (for its endpoint), or null. */
+    public static WireConnection opening() {
+        return UpgradeFilter.opening();
+    }
+
+    @Override
+    public void close() {
+        for (FilterChain chain : mounted) {
+            synchronized (chain) {
+                chain.remove(filter);
+            }
+        }
+        mounted.clear();
+        container.stop();
+    }
+}

@@ -1,0 +1,25 @@
+package io.wscluster.web.transport;
+
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * How the WebSocket transport reads clients, from MicroProfile Config.
+ *
+ * @param maxFrameBytes {@code wscluster.message.max-bytes}: the largest frame (or fragmented message) payload
+ *     a connection that has sent its token may send; larger single frames are skipped unread and answered
+ *     with MESSAGE_TOO_LARGE, larger fragmented messages closed with 1009; default 65536
+ * @param maxFrameBytesBeforeConnect {@code wscluster.socket.max-frame-bytes-before-connect}: the same limit for
+ *     a connection that has not yet proven its user (its {@code connect} frame is small); default 16384
+ * @param partialFramesBudgetBytes {@code wscluster.socket.partial-frames-budget-bytes}: the most this node
+ *     holds for frames still arriving, across all connections; a frame that would go over closes its
+ *     connection with 1013; default 67108864 (64 MiB)
+ */
+public record TransportSettings(int maxFrameBytes, int maxFrameBytesBeforeConnect, long partialFramesBudgetBytes) {
+
+    public static TransportSettings from(Config config) {
+        return new TransportSettings(
+                config.getOptionalValue("wscluster.message.max-bytes", Integer.class).orElse(65536),
+                config.getOptionalValue("wscluster.socket.max-frame-bytes-before-connect", Integer.class).orElse(16384),
+                config.getOptionalValue("wscluster.socket.partial-frames-budget-bytes", Long.class).orElse(64L << 20));
+    }
+}
