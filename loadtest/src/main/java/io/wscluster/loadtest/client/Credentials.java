@@ -20,13 +20,25 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Credentials {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
 
     private final String hmacSecret;
+    /** One MAC per event-loop thread, keyed once: a JCA lookup and key set-up per token cost more than the signing. */
+    private final ThreadLocal<Mac> macs;
     private final String apiKey;
     private final String adminToken;
 
     private Credentials(Map<String, String> values) {
         this.hmacSecret = values.get("WSCLUSTER_AUTH_HMAC_SECRET");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(hmacSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         String keys = values.get("WSCLUSTER_API_KEYS");
         this.apiKey = keys == null ? null : keys.split(",")[0].strip();
         this.adminToken = values.get("WSCLUSTER_ADMIN_TOKEN");
@@ -51,17 +63,10 @@ public final class Credentials {
         if (hmacSecret == null) {
             return null;
         }
-        String header = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         long exp = System.currentTimeMillis() / 1000 + 86_400;
         String payload = B64.encodeToString(("{\"sub\":\"" + user + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(hmacSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String signature = B64.encodeToString(mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII)));
-            return header + "." + payload + "." + signature;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        String signature = B64.encodeToString(macs.get().doFinal((HEADER + "." + payload).getBytes(StandardCharsets.US_ASCII)));
+        return HEADER + "." + payload + "." + signature;
     }
 
     /** {@code Bearer KEY} for the server API, or null. */

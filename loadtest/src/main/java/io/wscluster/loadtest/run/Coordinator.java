@@ -100,11 +100,14 @@ public final class Coordinator {
         ClusterNodes cpu = given.has("node-cpu") ? new ClusterNodes(Path.of(given.string("run-dir", "payara/target/run"))) : null;
         try {
             double cpuAtStart = cpu == null ? Double.NaN : cpu.cpuSeconds();
+            double ownCpuAtStart = WorkerProcess.cpuSeconds(ProcessHandle.current());
             long connectStart = Clock.micros();
             startWorkers(workerOptions);
             connect();
+            double toolCpu = WorkerProcess.cpuSeconds(ProcessHandle.current()) - ownCpuAtStart
+                    + workers.stream().mapToDouble(WorkerProcess::cpuSeconds).sum();
             accept = new Accept(lastSubscribed, (Clock.micros() - connectStart) / 1e6,
-                    cpu == null ? Double.NaN : cpu.cpuSeconds() - cpuAtStart);
+                    cpu == null ? Double.NaN : cpu.cpuSeconds() - cpuAtStart, toolCpu);
             boolean publishing = settings.rate() > 0;
             publishStart = Clock.micros() + 200_000;
             long measureFrom = publishStart + (publishing ? settings.warmup().toNanos() / 1000 : 0);

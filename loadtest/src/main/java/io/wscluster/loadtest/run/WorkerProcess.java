@@ -53,6 +53,15 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** CPU seconds the worker has used since it started (user and system). */
+    double cpuSeconds() {
+        return cpuSeconds(process.toHandle());
+    }
+
+    static double cpuSeconds(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     void send(String command) {
         commands.println(command);
     }
