@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.it.support.Await;
+import io.wscluster.it.support.Metrics;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.NodeScript;
 import io.wscluster.it.support.RawWebSocket;
 import io.wscluster.it.support.Tokens;
 import io.wscluster.it.support.WsClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +63,137 @@ class SecurityIT {
         JsonObject reply = client.request(id, frame);
         assertEquals("error", reply.getString("type"), reply::toString);
         return reply.getString("code");
+    }
+
+    /**
+     * The memory attack an outside probe found: anonymous sockets each starting a frame of about 4 MiB and
+     * holding it half sent. Nothing of a frame over the limit is buffered (before a token, 16 KiB); a frame
+     * within it that is still arriving holds its length against the node's budget (64 KiB on this node)
+     * until it ends or its socket does, and one that would go over closes its socket with 1013.
+     */
+    @Test
+    void socketsWithoutATokenCannotMakeTheNodeHoldLargeFramesAndOthersDoNotNotice() throws Exception {
+        List<RawWebSocket> attackers = new ArrayList<>();
+        try (WsClient bystander = connectAs("bystander", Tokens.hs256("bystander", HOUR))) {
+            long before = slowestPingMillis(bystander, 20);
+            for (int i = 0; i < 16; i++) {
+                RawWebSocket attacker = RawWebSocket.connect("127.0.0.1", 18070, "/ws", "X-Forwarded-For: 10.66.0." + (i / 8 + 1) + "\r\n");
+                assertTrue(attacker.upgraded(), attacker.handshakeStatus());
+                attackers.add(attacker);
+                attacker.sendStart(RawWebSocket.TEXT, 4_194_000, new byte[512 * 1024]);
+            }
+            long during = slowestPingMillis(bystander, 20);
+            assertEquals(0, Metrics.scrape(NODE).value("wscluster_socket_partial_frame_bytes"),
+                    "8 MiB sent in frames over the limit, none of it held");
+            assertTrue(during < Math.max(500, 10 * before), "the bystander's slowest ping: " + before + " ms, then " + during + " ms");
+            // Within the limit, still arriving: held, and counted, until the frame ends.
+            List<RawWebSocket> partial = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                RawWebSocket socket = RawWebSocket.connect("127.0.0.1", 18070, "/ws", "X-Forwarded-For: 10.66.1." + (i + 1) + "\r\n");
+                partial.add(socket);
+                socket.sendStart(RawWebSocket.TEXT, 15_000, new byte[100]);
+                if (i < 4) {
+                    int held = 15_000 * (i + 1);
+                    Await.until(() -> Metrics.scrape(NODE).value("wscluster_socket_partial_frame_bytes") == held, () -> "held " + held);
+                }
+            }
+            // The fifth would take the budget over 64 KiB: closed at once, before anything is buffered.
+            assertEquals(1013, partial.get(4).readAll(10).stream().filter(f -> f.opcode() == RawWebSocket.CLOSE)
+                    .findFirst().orElseThrow().closeCode());
+            partial.forEach(RawWebSocket::close);
+            Await.until(() -> Metrics.scrape(NODE).value("wscluster_socket_partial_frame_bytes") == 0, () -> "budget given back");
+            assertEquals("pong", bystander.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").getString("type"));
+        } finally {
+            attackers.forEach(RawWebSocket::close);
+        }
+    }
+
+    /** The slowest of {@code count} ping round trips, in milliseconds. */
+    private static long slowestPingMillis(WsClient client, int count) {
+        long slowest = 0;
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            assertEquals("pong", client.request("p" + i, "{\"type\":\"ping\",\"id\":\"p" + i + "\"}").getString("type"));
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+        }
+        return slowest;
+    }
+
+    /** The server's rights are the server API's: on a socket, a token's server role counts for nothing. */
+    @Test
+    void aServerRoleInATokenGivesASocketNoRightsBeyondTheChannelRules() {
+        try (WsClient eve = connectAs("eve", Tokens.hs256("eve", HOUR, List.of(), List.of("server")))) {
+            assertEquals("PERMISSION_DENIED", errorCode(eve, "a", "{\"type\":\"subscribe\",\"channel\":\"inbox.user#bob\",\"id\":\"a\"}"));
+            assertEquals("PERMISSION_DENIED", errorCode(eve, "b", "{\"type\":\"publish\",\"channel\":\"inbox.user#bob\",\"data\":1,\"id\":\"b\"}"));
+            assertEquals("PERMISSION_DENIED", errorCode(eve, "c", "{\"type\":\"publish\",\"channel\":\"news\",\"data\":1,\"id\":\"c\"}"));
+            assertEquals("PERMISSION_DENIED", errorCode(eve, "d", "{\"type\":\"subscribe\",\"channel\":\"vip.lounge\",\"id\":\"d\"}"));
+        }
+        // The same token is still a server credential on REST.
+        assertEquals(202, NODE.postAs("/api/channels/news/messages", "\"hi\"", Tokens.hs256("eve", HOUR, List.of(), List.of("server"))).statusCode());
+    }
+
+    @Test
+    void aNumericSubjectIsNotAUserAndRefusalsDoNotQuoteTheLibrary() {
+        try (WsClient client = WsClient.connect(NODE.wsUri(null))) {
+            JsonObject reply = client.request("c", "{\"type\":\"connect\",\"token\":\"" + Tokens.hs256Claims("{\"sub\":123,\"exp\":"
+                    + (System.currentTimeMillis() / 1000 + 3600) + "}") + "\",\"id\":\"c\"}");
+            assertEquals("UNAUTHORIZED", reply.getString("code"), reply::toString);
+            JsonObject forged = client.request("f", "{\"type\":\"connect\",\"token\":\"" + Tokens.hs256("it-wrong-secret-of-at-least-32-bytes!!", "bob",
+                    System.currentTimeMillis() + 3_600_000) + "\",\"id\":\"f\"}");
+            assertEquals("UNAUTHORIZED", forged.getString("code"), forged::toString);
+            assertFalse(forged.getString("message").contains("JWS") || forged.getString("message").contains("Signed JWT"), forged::toString);
+        }
+    }
+
+    /** A handshake sent a header line at a time (slowloris) is cut at the node's header deadline (3 s here). */
+    @Test
+    void aRequestWhoseHeaderNeverEndsIsCutAtTheDeadline() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 18070)) {
+            socket.setSoTimeout(100);
+            long start = System.nanoTime();
+            socket.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            boolean cut = false;
+            for (int line = 0; line < 100 && !cut; line++) {
+                try {
+                    socket.getOutputStream().write(("X-Slow-" + line + ": a\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    cut = socket.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing from the node yet: send the next line, as a slow client would, a tenth of a second on
+                } catch (IOException e) {
+                    cut = true;
+                }
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            assertTrue(cut, "the node never closed a handshake whose header did not end");
+            assertTrue(seconds >= 2 && seconds <= 8, "cut after " + seconds + " s");
+        }
+    }
+
+    @Test
+    void pathsTheContainerWouldMishandleAreRefusedInJsonOnTheNode() throws Exception {
+        for (String request : List.of("GET /api/channels/%ZZ/messages HTTP/1.1", "POST /api/channels/%00/messages HTTP/1.1",
+                "GET /nowhere HTTP/1.1")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 18070)) {
+                socket.getOutputStream().write((request + "\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                String status = request.contains("nowhere") ? " 404 " : " 400 ";
+                assertTrue(response.startsWith("HTTP/1.1" + status), request + ": " + response);
+                assertTrue(response.contains("application/json") && response.contains("\"code\":\""), request + ": " + response);
+            }
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitBeforeATokenGetsAnErrorAndTheSocketStays() {
+        try (RawWebSocket anonymous = RawWebSocket.connect(NODE.wsUri(null), 0)) {
+            anonymous.send(true, RawWebSocket.TEXT, ("\"" + "x".repeat(20_000) + "\"").getBytes(StandardCharsets.UTF_8), true);
+            JsonObject error = Json.createReader(new StringReader(anonymous.read().text())).readObject();
+            assertEquals("MESSAGE_TOO_LARGE", error.getString("code"), error::toString);
+            assertTrue(error.getString("message").contains("16384"), error::toString);
+            anonymous.sendText("{\"type\":\"ping\",\"id\":\"p\"}");
+            assertEquals("{\"type\":\"pong\",\"id\":\"p\"}", anonymous.read().text());
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wscluster.security;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObject;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.Curve;
@@ -14,7 +15,9 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.wscluster.api.ErrorCode;
@@ -97,11 +100,23 @@ public class TokenVerifier {
     }
 
     /**
-     * The identity a token proves.
+     * The identity a token proves to a client connection: its user and grants. A {@code server} role in the
+     * token counts for nothing here: the server's rights belong to the server API (the API key or a server
+     * token on REST, the EJB), and a socket obeys the channel rules whatever its token claims.
      *
      * @throws MessageRejectedException with UNAUTHORIZED, saying why (never quoting the token)
      */
-    public Identity verify(String token) {
+    public Identity verifyClient(String token) {
+        Identity proven = verify(token);
+        return proven.server() ? new Identity(proven.user(), proven.expiresAtMillis(), proven.grants(), false) : proven;
+    }
+
+    /**
+     * The identity a token proves, the server role included.
+     *
+     * @throws MessageRejectedException with UNAUTHORIZED, saying why (never quoting the token)
+     */
+    private Identity verify(String token) {
         if (processor == null) {
             throw unauthorized("this server verifies no tokens");
         }
@@ -110,11 +125,17 @@ public class TokenVerifier {
         }
         JWTClaimsSet claims;
         try {
-            claims = processor.process(token, null);
+            JWT jwt = JWTParser.parse(token);
+            // Nimbus turns a numeric sub into a string; a user id is a string in the token itself.
+            java.util.Map<String, Object> payload = jwt instanceof JOSEObject raw ? raw.getPayload().toJSONObject() : null;
+            if (payload == null || !(payload.get("sub") instanceof String)) {
+                throw unauthorized("the token's sub must be a user id (a string): " + UserIds.RULE);
+            }
+            claims = processor.process(jwt, null);
         } catch (ParseException e) {
             throw unauthorized("the token is not a JWT");
         } catch (BadJOSEException | JOSEException e) {
-            throw unauthorized("the token is not valid: " + e.getMessage());
+            throw unauthorized(reason(e));
         }
         String user = claims.getSubject();
         if (!UserIds.isValid(user)) {
@@ -126,8 +147,26 @@ public class TokenVerifier {
             return new Identity(user, claims.getExpirationTime().getTime(), ChannelRules.of(channels == null ? List.of() : channels),
                     roles != null && roles.contains("server"));
         } catch (ParseException | IllegalArgumentException e) {
-            throw unauthorized("the token's channels and roles must be lists of names: " + e.getMessage());
+            throw unauthorized("the token's channels and roles must be lists of names");
         }
+    }
+
+    /** Why a token was refused, in the protocol's words rather than the library's. */
+    private static String reason(Exception refusal) {
+        String text = String.valueOf(refusal.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("expired")) {
+            return "the token has expired";
+        }
+        if (text.contains("signature") || text.contains("key")) {
+            return "the token's signature is not valid, or it is signed with an algorithm or key this server does not accept";
+        }
+        if (text.contains("iss")) {
+            return "the token's issuer is not the one this server accepts";
+        }
+        if (text.contains("claim")) {
+            return "the token lacks a required claim (sub, exp) or has an invalid one";
+        }
+        return "the token is not valid";
     }
 
     /** Whether the bearer credential is one of the server API's keys, or a valid token with the server role. */

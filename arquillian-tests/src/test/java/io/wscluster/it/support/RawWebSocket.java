@@ -145,6 +145,35 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a masked frame announcing {@code announced} payload bytes and sends only {@code part} of them: a
+     * client that stalls mid-frame, or streams a frame far larger than it will ever finish.
+     */
+    public void sendStart(int opcode, long announced, byte[] part) {
+        try {
+            ByteArrayOutputStream frame = new ByteArrayOutputStream(part.length + 14);
+            frame.write(0x80 | opcode);
+            if (announced < 126) {
+                frame.write(0x80 | (int) announced);
+            } else if (announced < 65536) {
+                frame.write(0x80 | 126);
+                frame.write((int) (announced >>> 8));
+                frame.write((int) announced);
+            } else {
+                frame.write(0x80 | 127);
+                for (int shift = 56; shift >= 0; shift -= 8) {
+                    frame.write((int) (announced >>> shift));
+                }
+            }
+            frame.write(new byte[] {7, 7, 7, 7}); // the mask; what it hides does not matter here
+            frame.write(part);
+            out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Reads the next frame; fails on timeout or end of stream. */
     public Frame read() {
         try {

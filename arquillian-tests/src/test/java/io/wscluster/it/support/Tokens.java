@@ -51,6 +51,19 @@ public final class Tokens {
         }
     }
 
+    /** An HS256 token with exactly these claims (a JSON object), signed with the test secret: malformed claims included. */
+    public static String hs256Claims(String claimsJson) {
+        try {
+            // A JWSObject keeps the payload as written; a JWTClaimsSet would turn a numeric sub into a string.
+            com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new JWSHeader(JWSAlgorithm.HS256),
+                    new com.nimbusds.jose.Payload(claimsJson));
+            jws.sign(new MACSigner(Node.HMAC_SECRET.getBytes(StandardCharsets.UTF_8)));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String hs256(String user, Duration ttl) {
         return hs256(user, ttl, List.of(), List.of());
     }

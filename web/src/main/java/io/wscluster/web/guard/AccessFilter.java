@@ -17,8 +17,7 @@ import java.util.regex.Pattern;
  * presence are the server API (an API key from {@code wscluster.api.keys}, or a token with the server
  * role); everything else (registry, affinity, channel listing, metrics history, scale advice, drain) is
  * operations (the {@code wscluster.admin.token}; closed when none is set). Credentials come as
- * {@code Authorization: Bearer ...}. A malformed path is refused here too: the container would otherwise
- * answer it with an empty 200.
+ * {@code Authorization: Bearer ...}. A malformed query is refused here too.
  */
 @WebFilter(urlPatterns = "/api/*")
 public class AccessFilter extends HttpFilter {
@@ -35,10 +34,7 @@ public class AccessFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
-        String malformed = UriSyntax.pathProblem(request.getRequestURI());
-        if (malformed == null) {
-            malformed = UriSyntax.queryProblem(request.getQueryString());
-        }
+        String malformed = UriSyntax.queryProblem(request.getQueryString()); // the path: RequestCheck, below the container
         if (malformed != null) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, "BAD_REQUEST", malformed);
             return;

@@ -6,7 +6,7 @@ package io.wscluster.web.guard;
  * and then failed decoding its parameters, leaving a socket never served nor closed, and JAX-RS answered
  * a malformed path with an empty 200.
  */
-final class UriSyntax {
+public final class UriSyntax {
 
     private static final String PATH_CHARS = "-._~!$&'()*+,;=:@/";
     private static final String QUERY_CHARS = PATH_CHARS + "?";
@@ -14,13 +14,14 @@ final class UriSyntax {
     private UriSyntax() {
     }
 
-    /** Why the path is malformed, or null. */
-    static String pathProblem(String path) {
-        return problem(path, PATH_CHARS, "path");
+    /** Why the path is malformed, or null. An encoded NUL is refused too: the container cannot take it. */
+    public static String pathProblem(String path) {
+        String problem = problem(path, PATH_CHARS, "path");
+        return problem == null && path.contains("%00") ? "an encoded NUL in the path" : problem;
     }
 
     /** Why the query is malformed, or null (also when there is none). */
-    static String queryProblem(String query) {
+    public static String queryProblem(String query) {
         return query == null ? null : problem(query, QUERY_CHARS, "query");
     }
 

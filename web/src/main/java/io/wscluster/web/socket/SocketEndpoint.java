@@ -103,11 +103,11 @@ public class SocketEndpoint extends Endpoint {
         }
         userHint = user;
         identity = auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
-        // The transport skips larger frames and closes larger fragmented messages (see FrameScanner);
-        // until the connection has a token, its limit is lower still.
+        // The transport drops larger messages unread (see FrameScanner). Until the connection has proven a
+        // user, anonymous ones included, its limit is the transport's smaller one: its connect frame is tiny.
         int maxBytes = services.publisher().maxBytes();
         session.setMaxTextMessageBufferSize(maxBytes);
-        if (identity != null) {
+        if (auth.userParam()) {
             wire.limitFrames(maxBytes);
         }
         wire.onSkipped(length -> tooLarge());
@@ -253,7 +253,7 @@ public class SocketEndpoint extends Endpoint {
 
     /** A valid token for this connection's user (or its first): the connection becomes that user's until it expires. */
     private String authenticate(ClientRequest request) {
-        Identity proven = services.tokens().verify(request.token());
+        Identity proven = services.tokens().verifyClient(request.token());
         Identity current = identity;
         String known = current != null && current.user() != null ? current.user() : userHint;
         if (known != null && !known.equals(proven.user())) {

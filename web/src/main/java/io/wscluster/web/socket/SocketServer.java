@@ -85,6 +85,8 @@ public class SocketServer {
         transport = SocketTransport.start(endpoint, new HandshakeGuard(HandshakeSettings.from(config), metrics),
                 TransportSettings.from(config), new IdleTimeoutSkippingScheduler(schedulers.create("wscluster-tyrus-timers", 1)),
                 schedulers.pool("wscluster-tyrus", 2), inApplication());
+        metrics.gauge("wscluster.socket.partial.frame.bytes", "Bytes of client frames still arriving that this node holds",
+                transport::partialFrameBytes);
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -16,19 +18,27 @@ import org.glassfish.grizzly.http.HttpCodecFilter;
 /**
  * This node's WebSocket transport: Tyrus's engine with the application's endpoint, reached from Payara's
  * own HTTP listeners (same ports as the rest of the application) through an {@link UpgradeFilter} placed
- * right after each listener's HTTP codec. Closing it takes the filters out again (an undeployment).
+ * right after each listener's HTTP codec. Every request on those listeners also gets a {@link HeaderDeadline}
+ * (right before the codec) and a {@link RequestCheck} (right after it). Closing it takes the filters out
+ * again (an undeployment).
  */
 public final class SocketTransport implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SocketTransport.class.getName());
 
     private final TyrusContainer container;
+    private final HeaderDeadline deadlines;
+    private final RequestCheck check;
     private final UpgradeFilter filter;
+    private final ScheduledFuture<?> sweeps;
     private final List<FilterChain> mounted = new ArrayList<>();
 
-    private SocketTransport(TyrusContainer container, UpgradeFilter filter) {
+    private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, UpgradeFilter filter, ScheduledExecutorService timers) {
         this.container = container;
+        this.deadlines = deadlines;
+        this.check = new RequestCheck(deadlines);
         this.filter = filter;
+        this.sweeps = timers.scheduleWithFixedDelay(deadlines::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -46,8 +56,9 @@ public final class SocketTransport implements AutoCloseable {
         TyrusContainer container = new TyrusContainer(Math.max(settings.maxFrameBytes(), settings.maxFrameBytesBeforeConnect()) + 64 * 1024,
                 timers, executor);
         container.register(endpoint);
-        SocketTransport transport = new SocketTransport(container,
-                new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application));
+        HeaderDeadline deadlines = new HeaderDeadline(settings.headerTimeoutMillis());
+        SocketTransport transport = new SocketTransport(container, deadlines, new UpgradeFilter(endpoint.getPath(),
+                container.getWebSocketEngine(), guard, settings, timers, application), timers);
         try {
             for (FilterChain chain : PayaraListeners.chains()) {
                 transport.mount(chain);
@@ -73,6 +84,8 @@ public final class SocketTransport implements AutoCloseable {
             }
             if (codec >= 0 && !chain.contains(filter)) {
                 chain.add(codec + 1, filter);
+                chain.add(codec + 1, check);
+                chain.add(codec, deadlines);
                 mounted.add(chain);
                 LOG.info(() -> "WebSocket upgrades taken off the listener after its HTTP codec: " + names(chain));
             }
@@ -87,6 +100,11 @@ public final class SocketTransport implements AutoCloseable {
         return names;
     }
 
+    /** Bytes of frames still arriving that this node holds for its clients now (see {@link PartialFrames}). */
+    public long partialFrameBytes() {
+        return filter.partialFrames().held();
+    }
+
     /** The connection whose session is being opened on this thread (for its endpoint), or null. */
     public static WireConnection opening() {
         return UpgradeFilter.opening();
@@ -97,9 +115,12 @@ public final class SocketTransport implements AutoCloseable {
         for (FilterChain chain : mounted) {
             synchronized (chain) {
                 chain.remove(filter);
+                chain.remove(check);
+                chain.remove(deadlines);
             }
         }
         mounted.clear();
+        sweeps.cancel(false);
         container.stop();
     }
 }

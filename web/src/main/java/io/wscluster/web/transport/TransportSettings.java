@@ -13,13 +13,18 @@ import org.eclipse.microprofile.config.Config;
  * @param partialFramesBudgetBytes {@code wscluster.socket.partial-frames-budget-bytes}: the most this node
  *     holds for frames still arriving, across all connections; a frame that would go over closes its
  *     connection with 1013; default 67108864 (64 MiB)
+ * @param headerTimeoutMillis {@code wscluster.http.header-timeout-ms}: how long any request on the node's
+ *     HTTP listeners (a WebSocket handshake or a REST call) may take to send its whole header before its
+ *     connection is cut; default 10000
  */
-public record TransportSettings(int maxFrameBytes, int maxFrameBytesBeforeConnect, long partialFramesBudgetBytes) {
+public record TransportSettings(int maxFrameBytes, int maxFrameBytesBeforeConnect, long partialFramesBudgetBytes,
+        long headerTimeoutMillis) {
 
     public static TransportSettings from(Config config) {
         return new TransportSettings(
                 config.getOptionalValue("wscluster.message.max-bytes", Integer.class).orElse(65536),
                 config.getOptionalValue("wscluster.socket.max-frame-bytes-before-connect", Integer.class).orElse(16384),
-                config.getOptionalValue("wscluster.socket.partial-frames-budget-bytes", Long.class).orElse(64L << 20));
+                config.getOptionalValue("wscluster.socket.partial-frames-budget-bytes", Long.class).orElse(64L << 20),
+                config.getOptionalValue("wscluster.http.header-timeout-ms", Long.class).orElse(10_000L));
     }
 }

@@ -31,6 +31,7 @@ import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.utils.IdleTimeoutFilter;
@@ -74,6 +75,10 @@ final class UpgradeFilter extends BaseFilter {
         this.budget = new PartialFrames(settings.partialFramesBudgetBytes());
         this.timers = timers;
         this.application = application;
+    }
+
+    PartialFrames partialFrames() {
+        return budget;
     }
 
     /**
@@ -137,6 +142,9 @@ final class UpgradeFilter extends BaseFilter {
             IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
         }
         connection.setProcessor(FilterChainBuilder.stateless().addAll(kept).add(frames).build());
+        // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
+        // coming, for the connection's life; this connection never passes the codec again.
+        connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
         connection.addCloseListener((closed, type) -> {
             frames.ended();
             guard.release(client);
@@ -210,7 +218,7 @@ final class UpgradeFilter extends BaseFilter {
     }
 
     /** Writes the response to the handshake: Tyrus's headers, or a JSON body; a refusal closes the connection. */
-    private static void respond(FilterChainContext ctx, HttpRequestPacket request, int status, UpgradeResponse tyrus,
+    static void respond(FilterChainContext ctx, HttpRequestPacket request, int status, UpgradeResponse tyrus,
             byte[] body, boolean close) {
         HttpResponsePacket response = request.getResponse();
         response.setProtocol(Protocol.HTTP_1_1);
