@@ -53,6 +53,9 @@ public final class LoadTest {
               --label=TEXT             the report's title
               --slo-p99-ms=X           exit with 3 when p99 latency is above X or any message was lost
               --worker-heap=SIZE       -Xmx of each worker process (default 1g)
+              --worker-jvm-options=O   more JVM options of each worker process (default -XX:TieredStopAtLevel=1:
+                                       a worker lives for one run, and the full JIT cost it as much CPU as its
+                                       connections did)
               --seed=N                 channel choices are reproducible for a seed (default 1)
 
             Durations: 30s, 2m, 500ms or plain seconds. Progress is printed every second; the run stops by itself.

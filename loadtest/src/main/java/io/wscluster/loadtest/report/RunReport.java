@@ -75,10 +75,11 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
         s.append(String.format(Locale.ROOT, "%s%n", label));
         s.append(String.format(Locale.ROOT, "  connections   %,d of %,d subscribed at most; connect+subscribe p50 %s / p99 %s / max %s ms%n",
                 maxSubscribed, connectionsAsked, f(ms(connectTime, 50)), f(ms(connectTime, 99)), f(maxMs(connectTime))));
-        s.append(String.format(Locale.ROOT, "  accepted      %,d subscribed %.1f s after the load processes started: %,.0f connections/s%s, %.2f ms of load-tool CPU each%n",
+        s.append(String.format(Locale.ROOT, "  accepted      %,d subscribed %.1f s after the load processes started: %,.0f connections/s%s%n",
                 accept.subscribed(), accept.seconds(), accept.perSecond(), Double.isNaN(accept.nodeCpuSeconds()) ? ""
-                        : String.format(Locale.ROOT, ", %.2f ms of node CPU each", accept.nodeCpuMillisPerConnection()),
-                accept.toolCpuMillisPerConnection()));
+                        : String.format(Locale.ROOT, ", %.2f ms of node CPU each", accept.nodeCpuMillisPerConnection())));
+        s.append(String.format(Locale.ROOT, "  load tool     %.2f ms of CPU per connection (its start included), %.2f ms past the first quarter%n",
+                accept.toolCpuMillisPerConnection(), accept.toolMarginalCpuMillis()));
         if (published > 0 || expected > 0) {
             s.append(String.format(Locale.ROOT, "  published     %,d in %.1f s (%,.0f/s), %,d acknowledged, %,d skipped (publisher could not send)%n",
                     published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
@@ -153,7 +154,8 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         .add("connectMs", percentiles(connectTime)).add("acceptSeconds", accept.seconds())
                         .add("acceptedPerSecond", num(accept.perSecond()))
                         .add("nodeCpuMsPerConnection", num(accept.nodeCpuMillisPerConnection()))
-                        .add("toolCpuMsPerConnection", num(accept.toolCpuMillisPerConnection())))
+                        .add("toolCpuMsPerConnection", num(accept.toolCpuMillisPerConnection()))
+                        .add("toolMarginalCpuMsPerConnection", num(accept.toolMarginalCpuMillis())))
                 .add("messages", Json.createObjectBuilder().add("publishSeconds", publishSeconds).add("published", published)
                         .add("acknowledged", acknowledged).add("skipped", skipped).add("delivered", delivered)
                         .add("publishedPerSecond", publishedPerSecond()).add("deliveriesPerSecond", deliveriesPerSecond())

@@ -60,6 +60,8 @@ public final class Coordinator {
     private long lastSampleNanos = startNanos;
     /** The connect phase: how many, how long, the nodes' CPU meanwhile. */
     private Accept accept;
+    /** Connections subscribed and the tool's CPU seconds when a quarter of them were in. */
+    private double[] toolCpuAtQuarter;
     /** CPU seconds the nodes spent while publishing was measured (--node-cpu), else NaN. */
     private double nodeCpuSeconds = Double.NaN;
     private long lastPublished;
@@ -104,10 +106,13 @@ public final class Coordinator {
             long connectStart = Clock.micros();
             startWorkers(workerOptions);
             connect();
-            double toolCpu = WorkerProcess.cpuSeconds(ProcessHandle.current()) - ownCpuAtStart
-                    + workers.stream().mapToDouble(WorkerProcess::cpuSeconds).sum();
+            double toolCpu = toolCpuSeconds() - ownCpuAtStart;
+            // Past the first quarter of the ramp the tool has started and compiled its connect path: what it
+            // costs per connection from there on is its own steady cost.
+            double marginal = toolCpuAtQuarter == null || lastSubscribed <= toolCpuAtQuarter[0] ? Double.NaN
+                    : (toolCpuSeconds() - toolCpuAtQuarter[1]) * 1000 / (lastSubscribed - toolCpuAtQuarter[0]);
             accept = new Accept(lastSubscribed, (Clock.micros() - connectStart) / 1e6,
-                    cpu == null ? Double.NaN : cpu.cpuSeconds() - cpuAtStart, toolCpu);
+                    cpu == null ? Double.NaN : cpu.cpuSeconds() - cpuAtStart, toolCpu, marginal);
             boolean publishing = settings.rate() > 0;
             publishStart = Clock.micros() + 200_000;
             long measureFrom = publishStart + (publishing ? settings.warmup().toNanos() / 1000 : 0);
@@ -179,13 +184,19 @@ public final class Coordinator {
                 settings.duration().toSeconds());
     }
 
+    /** CPU seconds of the tool's processes so far: the workers' and this one's. */
+    private double toolCpuSeconds() {
+        return WorkerProcess.cpuSeconds(ProcessHandle.current()) + workers.stream().mapToDouble(WorkerProcess::cpuSeconds).sum();
+    }
+
     private void startWorkers(Options workerOptions) throws IOException {
         int processes = settings.processes();
         int first = 0;
         for (int w = 0; w < processes; w++) {
             int count = settings.connections() / processes + (w < settings.connections() % processes ? 1 : 0);
             workers.add(new WorkerProcess(w, workerOptions.with("worker-index", w).with("first-connection", first)
-                    .with("connection-count", count), given.string("worker-heap", "1g")));
+                    .with("connection-count", count), given.string("worker-heap", "1g"),
+                    given.string("worker-jvm-options", WorkerProcess.DEFAULT_JVM_OPTIONS)));
             first += count;
         }
     }
@@ -196,6 +207,9 @@ public final class Coordinator {
         do {
             awaitNextSecond();
             sample("connect");
+            if (toolCpuAtQuarter == null && lastSubscribed >= settings.connections() / 4) {
+                toolCpuAtQuarter = new double[] {lastSubscribed, toolCpuSeconds()};
+            }
         } while ((lastSubscribed < settings.connections() || lastPublishersReady < socketPublishers())
                 && System.nanoTime() < deadline);
         if (lastSubscribed < settings.connections()) {

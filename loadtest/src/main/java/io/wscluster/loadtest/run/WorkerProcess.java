@@ -25,11 +25,23 @@ final class WorkerProcess implements AutoCloseable {
     private final PrintWriter commands;
     private final BlockingQueue<JsonObject> replies = new LinkedBlockingQueue<>();
 
-    WorkerProcess(int index, Options options, String heap) throws IOException {
+    /**
+     * The JIT's quick tier only: a worker lives for one run, and on cores it shares with the nodes the full
+     * compiler's work cost it as much CPU as its connections did (1.0 against 0.55 ms per connection, and
+     * the nodes it starved took twice as long to warm up).
+     */
+    static final String DEFAULT_JVM_OPTIONS = "-XX:TieredStopAtLevel=1";
+
+    WorkerProcess(int index, Options options, String heap, String jvmOptions) throws IOException {
         this.index = index;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap, "-XX:+UseParallelGC",
-                "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), "io.wscluster.loadtest.LoadTest"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx" + heap, "-XX:+UseParallelGC"));
+        for (String option : jvmOptions.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), "io.wscluster.loadtest.LoadTest"));
         command.addAll(options.toArgs());
         this.process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
