@@ -33,8 +33,13 @@ const DEFAULTS = {
     jitter: 0.5,              // each delay is reduced by up to this fraction at random, so clients spread out
 };
 
-/** Close codes after which reconnecting cannot help: policy violation, and a token refused (4003). */
-const FATAL_CLOSES = new Set([1008, 4003]);
+/**
+ * Close codes after which the client does not reconnect: a policy violation, a token refused (4003), a ban
+ * (4006), and a disconnect by the server API (4100-4499; it may choose 4500-4999 to have clients reconnect).
+ */
+function isFinal(code) {
+    return code === 1008 || code === 4003 || code === 4006 || (code >= 4100 && code <= 4499);
+}
 
 /** The claims of a JWT, unverified (the server verifies); {} when it is not one. */
 function claimsOf(token) {
@@ -72,9 +77,13 @@ export class WsclusterClient {
     }
 
     /**
-     * @param {'message'|'state'|'error'|'reconnect'|'ready'|'unrecovered'|'join'|'leave'} event 'ready' fires each time the
-     *   connection is open and every remembered channel's subscription has been answered (after connect and
-     *   every reconnect); 'unrecovered' with a channel whose missed messages could not all be replayed.
+     * @param {'message'|'state'|'error'|'reconnect'|'ready'|'unrecovered'|'join'|'leave'|'subscribed'|'unsubscribed'|'refreshed'|'disconnected'} event
+     *   'ready' fires each time the connection is open and every remembered channel's subscription has been
+     *   answered (after connect and every reconnect); 'unrecovered' with a channel whose missed messages could
+     *   not all be replayed. The server API's acts: 'subscribed' and 'unsubscribed' ({ channel, server: true }:
+     *   a channel the server put this user on, or took it off; the first is not resubscribed after a reconnect,
+     *   the second is forgotten), 'refreshed' ({ expiresAt }), and 'disconnected' ({ code, reason }) when the
+     *   server closed the connection for good (a disconnect or ban; the client does not reconnect).
      */
     on(event, listener) {
         if (!this.listeners.has(event)) this.listeners.set(event, new Set());
@@ -153,12 +162,16 @@ export class WsclusterClient {
     async #authenticate(socket, type) {
         const token = await this.#token();
         const reply = await this.#request({ type, token });
+        this.#scheduleRefresh(socket, reply.expiresAt);
+        return reply;
+    }
+
+    #scheduleRefresh(socket, expiresAt) {
         clearTimeout(this.refreshTimer);
-        if (reply.expiresAt && this.socket === socket) {
-            const inMs = Math.max(1_000, reply.expiresAt - Date.now() - 60_000);
+        if (expiresAt && this.socket === socket && this.options.token) {
+            const inMs = Math.max(1_000, expiresAt - Date.now() - 60_000);
             this.refreshTimer = setTimeout(() => this.#authenticate(socket, 'refresh').catch((e) => this.#emit('error', e)), inMs);
         }
-        return reply;
     }
 
     async #open() {
@@ -224,6 +237,10 @@ export class WsclusterClient {
             this.#emit(frame.type, frame); // { channel, member: { user, connection, node, since } }
             return;
         }
+        if (frame.server) {
+            this.#onServerAct(frame);
+            return;
+        }
         const id = frame.type === 'error' ? frame.ref : frame.id;
         const waiting = id !== undefined && this.pending.get(id);
         if (waiting) {
@@ -233,6 +250,18 @@ export class WsclusterClient {
         } else if (frame.type === 'error') {
             this.#emit('error', frame);
         }
+    }
+
+    /** A frame the server API sent of its own accord: no request of ours to answer. */
+    #onServerAct(frame) {
+        if (frame.type === 'unsubscribed') {
+            this.channels.delete(frame.channel);
+            this.positions.delete(frame.channel);
+        } else if (frame.type === 'refreshed' && this.socket) {
+            // The connection now lasts until expiresAt; our own refresh moves to a minute before it.
+            this.#scheduleRefresh(this.socket, frame.expiresAt);
+        }
+        this.#emit(frame.type, frame);
     }
 
     #onClose(socket, code, reason) {
@@ -246,9 +275,10 @@ export class WsclusterClient {
         }
         this.pending.clear();
         if (this.closedByUser) return;
-        if (FATAL_CLOSES.has(code)) {
+        if (isFinal(code)) {
             this.#setState('closed');
-            this.#emit('error', { code: 'CLOSED', message: `server refused the connection: ${code} ${reason}` });
+            this.#emit('disconnected', { code, reason });
+            this.#emit('error', { code: 'CLOSED', message: `server closed the connection for good: ${code} ${reason}` });
             return;
         }
         const o = this.options;

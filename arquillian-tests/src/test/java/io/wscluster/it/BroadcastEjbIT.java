@@ -2,6 +2,7 @@ package io.wscluster.it;
 
 import static io.wscluster.it.support.DeliveryAssertions.assertNotDelivered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wscluster.it.publisher.PublishServlet;
 import io.wscluster.it.support.Node;
@@ -73,6 +74,21 @@ class BroadcastEjbIT {
         try (WsClient fred = WsClient.connect(NODE, "fred").subscribe("room.tx")) {
             String id = callEjb("channel=room.tx&tx=rollback&data=" + encode("\"rolled back\""));
             assertNotDelivered(NODE, fred, id);
+        }
+    }
+
+    @Test
+    void theServerApiOnTheEjbBroadcastsDisconnectsAndCounts() {
+        try (WsClient gwen = WsClient.connect(NODE, "gwen").subscribe("news"); WsClient hal = WsClient.connect(NODE, "hal")) {
+            hal.subscribe("room.ejb");
+            assertEquals("1", callEjb("op=info&channel=news"));
+            String[] results = callEjb("op=broadcast&channels=news,room.ejb,secret&data=" + encode("\"to all\"")).split("\n");
+            assertEquals(3, results.length);
+            assertTrue(results[2].endsWith("UNKNOWN_CHANNEL"), results[2]);
+            String newsId = results[0].split(" ")[1];
+            assertEquals(newsId, gwen.await(f -> "message".equals(f.getString("type")), "message").getString("id"));
+            assertEquals("ok", callEjb("op=disconnect&user=hal&code=4500"));
+            assertEquals(4500, hal.awaitClose());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.wscluster.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.wscluster.api.Priority;
 import io.wscluster.hub.DeliveryContract;
 import io.wscluster.it.support.Await;
@@ -21,6 +24,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -61,6 +65,108 @@ class ClusterDeliveryIT extends DeliveryContract {
         return new ClusterFixture();
     }
 
+    // The server API beyond the contract, each with its users on other nodes than the one called.
+
+    @Test
+    void refreshMovesTheExpiryOfAUsersConnectionsOnEveryNode() {
+        try (RawWebSocket kim = RawWebSocket.connect(NODES.get(2).wsUri("kim"), 0)) {
+            long at = System.currentTimeMillis() + 3_000;
+            assertEquals(202, NODES.get(0).postJson("/api/users/kim/refresh", "{\"expiresAt\":" + at + "}").statusCode());
+            JsonObject refreshed = JSON.createReader(new StringReader(kim.read().text())).readObject();
+            assertEquals("refreshed", refreshed.getString("type"), refreshed::toString);
+            assertEquals(at, refreshed.getJsonNumber("expiresAt").longValue());
+            RawWebSocket.Frame close = kim.readAll(15).stream().filter(f -> f.opcode() == RawWebSocket.CLOSE).findFirst().orElseThrow();
+            assertEquals(4004, close.closeCode(), "closed when the moved expiry came");
+        }
+    }
+
+    @Test
+    void channelInfoCountsTheSubscribersOfEveryNode() {
+        List<Client> clients = new ArrayList<>();
+        Fixture fixture = createFixture();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Client client = fixture.connect(i % NODES.size(), "counted" + i);
+                client.subscribe("room.counted");
+                clients.add(client);
+            }
+            for (Client client : clients) {
+                Await.until(() -> client.replies().stream().anyMatch(r -> "subscribed".equals(r.getString("type"))), () -> "subscribed");
+            }
+            JsonObject info = Node.json(NODES.get(1).get("/api/channels/room.counted"));
+            assertEquals(5, info.getInt("subscribers"), info::toString);
+            JsonObject hist = Node.json(NODES.get(2).get("/api/channels/hist.counted"));
+            assertEquals(0, hist.getInt("subscribers"));
+            assertTrue(hist.containsKey("stream"), "a channel with history says where its stream stands: " + hist);
+            assertEquals(404, NODES.get(0).get("/api/channels/nowhere.counted").statusCode());
+        } finally {
+            clients.forEach(Client::close);
+        }
+    }
+
+    @Test
+    void aBatchPublishesEachInOrderWithItsOwnResult() {
+        Fixture fixture = createFixture();
+        try (Client reader = fixture.connect(2, "batchreader")) {
+            reader.subscribe("room.batch");
+            reader.subscribe("hist.batch");
+            Await.until(() -> reader.replies().size() >= 2, () -> "subscribed");
+            HttpResponse<String> response = NODES.get(0).postJson("/api/publish/batch", "[{\"channel\":\"room.batch\",\"data\":1},"
+                    + "{\"channel\":\"nowhere.batch\",\"data\":2},{\"user\":\"batchreader\",\"data\":3},"
+                    + "{\"channel\":\"hist.batch\",\"data\":4},{\"channel\":\"room.batch\",\"data\":5}]");
+            assertEquals(200, response.statusCode(), response::body);
+            List<JsonObject> results = Node.json(response).getJsonArray("results").getValuesAs(JsonObject.class);
+            assertEquals(5, results.size());
+            assertEquals("UNKNOWN_CHANNEL", results.get(1).getJsonObject("error").getString("code"), "a partial success shows");
+            assertTrue(results.get(3).containsKey("offset"), "a channel with history gives its position: " + results.get(3));
+            Await.until(() -> reader.messages().size() >= 4, () -> "got " + reader.messages());
+            assertEquals(List.of(1, 3, 4, 5), reader.messages().stream().map(m -> m.getInt("data")).toList(), "in order, once each");
+        }
+    }
+
+    @Test
+    void aBroadcastSendsOneMessageToEachChannel() {
+        Fixture fixture = createFixture();
+        try (Client one = fixture.connect(1, "castone"); Client two = fixture.connect(2, "casttwo")) {
+            one.subscribe("room.cast1");
+            two.subscribe("hist.cast2");
+            Await.until(() -> !one.replies().isEmpty() && !two.replies().isEmpty(), () -> "subscribed");
+            HttpResponse<String> response = NODES.get(0).postJson("/api/broadcast",
+                    "{\"channels\":[\"room.cast1\",\"hist.cast2\",\"nowhere.cast3\"],\"data\":{\"all\":true}}");
+            List<JsonObject> results = Node.json(response).getJsonArray("results").getValuesAs(JsonObject.class);
+            assertEquals(3, results.size(), response::body);
+            assertTrue(results.get(0).containsKey("id") && results.get(1).containsKey("offset"), response::body);
+            assertEquals("UNKNOWN_CHANNEL", results.get(2).getJsonObject("error").getString("code"));
+            Await.until(() -> !one.messages().isEmpty() && !two.messages().isEmpty(), () -> "delivered");
+            assertTrue(one.messages().get(0).getJsonObject("data").getBoolean("all"));
+        }
+    }
+
+    @Test
+    void aBanClosesTheUsersConnectionsAndRefusesThemOnEveryNodeUntilItEnds() {
+        Fixture fixture = createFixture();
+        try (Client victim = fixture.connect(1, "banned")) {
+            assertEquals(202, NODES.get(0).postJson("/api/users/banned/disconnect", "{\"banSeconds\":4}").statusCode());
+            Await.until(() -> victim.closeCode().isPresent(), () -> "still open");
+            assertEquals(4006, victim.closeCode().getAsInt());
+        }
+        try (RawWebSocket again = RawWebSocket.connect(NODES.get(2).wsUri("banned"), 0)) {
+            RawWebSocket.Frame close = again.readAll(10).stream().filter(f -> f.opcode() == RawWebSocket.CLOSE).findFirst()
+                    .orElseThrow(() -> new AssertionError("a banned user was let in on another node"));
+            assertEquals(4006, close.closeCode());
+        }
+        Await.until(() -> admitted(fixture, "banned"), () -> "the ban never ended");
+    }
+
+    /** Whether a connection of the user opens and stays open past its first ping. */
+    private static boolean admitted(Fixture fixture, String user) {
+        try (Client client = fixture.connect(0, user)) {
+            return client.closeCode().isEmpty();
+        } catch (RuntimeException | AssertionError refused) {
+            return false;
+        }
+    }
+
     static final class ClusterFixture implements Fixture {
 
         @Override
@@ -82,6 +188,27 @@ class ClusterDeliveryIT extends DeliveryContract {
         @Override
         public String sendToUser(int node, String user, String json) {
             return id(NODES.get(node).postJson("/api/users/" + user + "/messages", json));
+        }
+
+        @Override
+        public void unsubscribeUser(int node, String user, String channel) {
+            accepted(NODES.get(node).postJson("/api/users/" + user + "/unsubscribe", "{\"channel\":\"" + channel + "\"}"));
+        }
+
+        @Override
+        public void subscribeUser(int node, String user, String channel) {
+            accepted(NODES.get(node).postJson("/api/users/" + user + "/subscribe", "{\"channel\":\"" + channel + "\"}"));
+        }
+
+        @Override
+        public void disconnectUser(int node, String user, int code) {
+            accepted(NODES.get(node).postJson("/api/users/" + user + "/disconnect", "{\"code\":" + code + "}"));
+        }
+
+        private static void accepted(HttpResponse<String> response) {
+            if (response.statusCode() != 202) {
+                throw new AssertionError(response.statusCode() + " " + response.body());
+            }
         }
 
         @Override

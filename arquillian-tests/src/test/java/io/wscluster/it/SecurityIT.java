@@ -119,6 +119,23 @@ class SecurityIT {
         return slowest;
     }
 
+    /** Payara's metrics and OpenAPI document need the operations token on the node too; its health stays open for probes. */
+    @Test
+    void theNodesOwnMetricsAndOpenApiNeedTheOperationsTokenAndHealthStaysOpen() throws Exception {
+        for (String path : List.of("/metrics", "/metrics?scope=base", "//metrics", "/%6detrics", "/x/../metrics", "/openapi")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 18070)) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(response.startsWith("HTTP/1.1 401 ") && response.contains("\"code\":\"UNAUTHORIZED\""), path + ": " + response);
+            }
+        }
+        assertEquals(401, NODE.getAs("/metrics", Node.API_KEY).statusCode(), "the server API's key is not the operations token");
+        assertEquals(200, NODE.getAs("/metrics?scope=application", Node.ADMIN_TOKEN).statusCode());
+        assertEquals(200, NODE.getAs("/health/ready", null).statusCode());
+        assertEquals(200, NODE.getAs("/ready", null).statusCode());
+    }
+
     /** The server's rights are the server API's: on a socket, a token's server role counts for nothing. */
     @Test
     void aServerRoleInATokenGivesASocketNoRightsBeyondTheChannelRules() {
@@ -166,6 +183,13 @@ class SecurityIT {
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             assertTrue(cut, "the node never closed a handshake whose header did not end");
             assertTrue(seconds >= 2 && seconds <= 8, "cut after " + seconds + " s");
+        }
+        // A socket whose handshake ended in time is not a request: it outlives the deadline, frames and all.
+        try (WsClient client = connectAs("patient", Tokens.hs256("patient", HOUR))) {
+            long until = System.nanoTime() + 5_000_000_000L;
+            for (int i = 0; System.nanoTime() < until; i++) {
+                assertEquals("pong", client.request("p" + i, "{\"type\":\"ping\",\"id\":\"p" + i + "\"}").getString("type"));
+            }
         }
     }
 

@@ -55,7 +55,10 @@ public final class WsclusterClient implements AutoCloseable {
     // each, against 1 us for the parse itself. One lookup serves every client.
     private static final JsonProvider JSON = JsonProvider.provider();
     /** Close codes after which reconnecting cannot help. */
-    private static final Set<Integer> FATAL_CLOSES = Set.of(1008, 4003);
+    private static final Set<Integer> FATAL_CLOSES = Set.of(1008, 4003, 4006);
+    /** A disconnect by the server API within these is final too (4500-4999: the client reconnects). */
+    private static final int FINAL_DISCONNECT_FIRST = 4100;
+    private static final int FINAL_DISCONNECT_LAST = 4499;
 
     private final List<URI> urls;
     private final String user;
@@ -69,6 +72,7 @@ public final class WsclusterClient implements AutoCloseable {
     private final Consumer<ClientState> onState;
     private final Consumer<String> onUnrecovered;
     private final Runnable onReady;
+    private final Consumer<ServerAct> onServerAct;
     private final HttpClient http;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "wscluster-client");
@@ -111,6 +115,7 @@ public final class WsclusterClient implements AutoCloseable {
         this.onState = b.onState;
         this.onUnrecovered = b.onUnrecovered;
         this.onReady = b.onReady;
+        this.onServerAct = b.onServerAct;
         this.http = b.http != null ? b.http : HttpClient.newHttpClient();
     }
 
@@ -261,6 +266,10 @@ public final class WsclusterClient implements AutoCloseable {
     }
 
     private void onClosed(WebSocket closed, int code) {
+        onClosed(closed, code, "");
+    }
+
+    private void onClosed(WebSocket closed, int code, String reason) {
         if (closed != socket) {
             return; // one we already gave up on
         }
@@ -277,8 +286,9 @@ public final class WsclusterClient implements AutoCloseable {
         if (closedByUser) {
             return;
         }
-        if (FATAL_CLOSES.contains(code)) {
+        if (FATAL_CLOSES.contains(code) || code >= FINAL_DISCONNECT_FIRST && code <= FINAL_DISCONNECT_LAST) {
             setState(ClientState.CLOSED);
+            onServerAct.accept(new ServerAct("disconnected", null, 0, code, reason));
             return;
         }
         scheduleReconnect();
@@ -321,10 +331,34 @@ public final class WsclusterClient implements AutoCloseable {
             if (failure != null) {
                 LOG.log(Level.WARNING, "The server refused the token (" + type + ")", failure);
             } else if (socket == current && reply.containsKey("expiresAt")) {
-                long in = Math.max(1_000, reply.getJsonNumber("expiresAt").longValue() - System.currentTimeMillis() - 60_000);
-                refreshTask = loop.schedule(() -> authenticate("refresh"), in, TimeUnit.MILLISECONDS);
+                scheduleRefresh(reply.getJsonNumber("expiresAt").longValue());
             }
         }));
+    }
+
+    /** Refreshes the token a minute before the connection expires. On the loop. */
+    private void scheduleRefresh(long expiresAtMillis) {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        if (token != null) {
+            long in = Math.max(1_000, expiresAtMillis - System.currentTimeMillis() - 60_000);
+            refreshTask = loop.schedule(() -> authenticate("refresh"), in, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A frame the server API sent of its own accord. On the loop. */
+    private void onServerAct(JsonObject frame) {
+        String type = frame.getString("type", "");
+        String channel = frame.getString("channel", null);
+        long expiresAt = frame.containsKey("expiresAt") ? frame.getJsonNumber("expiresAt").longValue() : 0;
+        if (type.equals("unsubscribed")) {
+            channels.remove(channel);
+            positions.remove(channel);
+        } else if (type.equals("refreshed")) {
+            scheduleRefresh(expiresAt);
+        }
+        onServerAct.accept(new ServerAct(type, channel, expiresAt, 0, null));
     }
 
     private CompletableFuture<JsonObject> request(JsonObjectBuilder frame, Duration timeout) {
@@ -361,6 +395,10 @@ public final class WsclusterClient implements AutoCloseable {
             }
             onMessage.accept(new ClientMessage(channel, frame.getString("to", null), frame.getString("id", null),
                     frame.get("data").toString(), frame.getJsonNumber("ts").longValue(), epoch, offset));
+            return;
+        }
+        if (frame.getBoolean("server", false)) {
+            onServerAct(frame);
             return;
         }
         JsonValue ref = frame.get(type.equals("error") ? "ref" : "id");
@@ -429,7 +467,7 @@ public final class WsclusterClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            loop.execute(() -> onClosed(webSocket, statusCode));
+            loop.execute(() -> onClosed(webSocket, statusCode, reason));
             return null;
         }
 
@@ -453,6 +491,7 @@ public final class WsclusterClient implements AutoCloseable {
         private Consumer<ClientState> onState = s -> { };
         private Consumer<String> onUnrecovered = c -> { };
         private Runnable onReady = () -> { };
+        private Consumer<ServerAct> onServerAct = act -> { };
         private HttpClient http;
 
         /** The endpoints ({@code ws://host:port/ws}), tried in turn on each reconnect. */
@@ -487,6 +526,12 @@ public final class WsclusterClient implements AutoCloseable {
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = initial;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /** What the server did of its own accord: see {@link ServerAct}. Called on the client's thread. */
+        public Builder onServerAct(Consumer<ServerAct> listener) {
+            this.onServerAct = listener;
             return this;
         }
 

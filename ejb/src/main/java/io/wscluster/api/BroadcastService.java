@@ -1,5 +1,7 @@
 package io.wscluster.api;
 
+import java.util.List;
+
 /**
  * Publishes messages to channels and users across the cluster: the API other applications call.
  *
@@ -37,4 +39,33 @@ public interface BroadcastService {
      * @throws MessageRejectedException if the user id is invalid, or the data is not JSON or too large
      */
     String sendToUser(String userId, String jsonData);
+
+    /**
+     * Publishes each publication, in the list's order (so in order per channel), each with its own result:
+     * one refused does not stop the others. Inside a transaction they are sent when it commits, and the
+     * results carry their ids only.
+     */
+    List<PublishResult> publishBatch(List<Publication> publications);
+
+    /** Publishes one message to each of the channels, each with its own result, as {@link #publishBatch}. */
+    List<PublishResult> broadcast(List<String> channels, String jsonData);
+
+    /**
+     * Closes every connection of the user, on every node, with {@code closeCode} (4100-4499: final, the
+     * clients do not reconnect; 4500-4999: they do) and {@code reason}; with {@code banSeconds} above 0 the
+     * user is refused that long (close code 4006).
+     */
+    void disconnect(String userId, int closeCode, String reason, long banSeconds);
+
+    /** Takes every connection of the user off the channel (they get an {@code unsubscribed} frame). */
+    void unsubscribe(String userId, String channel);
+
+    /** Puts every connection of the user on the channel, as if each had subscribed (they get a {@code subscribed} frame). */
+    void subscribe(String userId, String channel);
+
+    /** Moves the expiry of every connection of the user (epoch millis); a connection is closed with 4004 then. */
+    void refresh(String userId, long expiresAtMillis);
+
+    /** The channel's subscribers across the cluster, its presence and where its stream stands. */
+    ChannelInfo channelInfo(String channel);
 }

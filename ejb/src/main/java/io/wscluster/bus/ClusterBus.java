@@ -4,6 +4,7 @@ import fish.payara.micro.cdi.Inbound;
 import fish.payara.micro.cdi.Outbound;
 import io.wscluster.api.Priority;
 import io.wscluster.cluster.MembershipChange;
+import io.wscluster.message.UserCommand;
 import io.wscluster.hub.Hub;
 import io.wscluster.message.Message;
 import io.wscluster.metrics.Metrics;
@@ -36,11 +37,15 @@ import org.eclipse.microprofile.config.Config;
  */
 @ApplicationScoped
 @Typed(ClusterBus.class)
-public class ClusterBus implements MessageBus {
+public class ClusterBus {
 
     @Inject
     @Outbound
     Event<MessageBatch> outbound;
+
+    @Inject
+    @Outbound
+    Event<ClusterCommand> commands;
 
     @Inject
     Hub hub;
@@ -87,7 +92,7 @@ public class ClusterBus implements MessageBus {
         flush();
     }
 
-    @Override
+    /** Delivers here and queues for the other nodes; never blocks on the network. */
     public void publish(Message message) {
         hub.deliver(message); // this node's subscribers
         MessageBatch ready = null;
@@ -118,6 +123,21 @@ public class ClusterBus implements MessageBus {
         }
         if (ready != null) {
             outbound.fire(ready);
+        }
+    }
+
+    /**
+     * Applies a command here and sends it to the other nodes at once, on its own: commands are rare, and
+     * no message waits on one (a server-side subscribe acts on the connections there are when it arrives).
+     */
+    public void command(UserCommand command) {
+        hub.apply(command);
+        commands.fire(new ClusterCommand(node.id(), command));
+    }
+
+    void receive(@Observes @Inbound ClusterCommand command) {
+        if (!command.origin().equals(node.id())) {
+            hub.apply(command.command());
         }
     }
 

@@ -7,13 +7,18 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
+import org.infinispan.factories.GlobalComponentRegistry;
+import org.infinispan.manager.ClusterExecutor;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.manager.EmbeddedCacheManager;
 import org.infinispan.notifications.Listener;
 import org.infinispan.notifications.cachemanagerlistener.annotation.Merged;
 import org.infinispan.notifications.cachemanagerlistener.annotation.ViewChanged;
@@ -40,6 +45,7 @@ public class ClusterCaches {
 
     private volatile DefaultCacheManager manager;
     private ClusterSettings settings;
+    private final Map<String, Object> services = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -71,9 +77,37 @@ public class ClusterCaches {
             started.stop();
             throw e;
         }
+        services.forEach((name, service) -> GlobalComponentRegistry.of(started).registerComponent(service, name));
         manager = started;
         LOG.info(() -> String.format("Joined cluster %s as %s in %d ms; members %s", started.getClusterName(),
                 nodeName, (System.nanoTime() - start) / 1_000_000, members()));
+    }
+
+    /**
+     * Makes a service of this node's reachable by name from the functions other nodes run here through the
+     * cluster executor ({@link #executor}): they are handed the cache manager, not the application.
+     * Registered with the manager now if it runs, and at every start.
+     */
+    public void provide(String name, Object service) {
+        services.put(name, service);
+        DefaultCacheManager current = manager;
+        if (current != null) {
+            GlobalComponentRegistry.of(current).registerComponent(service, name);
+        }
+    }
+
+    /** A service this node {@linkplain #provide provided}, for a function another node runs here; null if none. */
+    public static <T> T provided(EmbeddedCacheManager manager, String name) {
+        return GlobalComponentRegistry.of(manager).getComponent(name);
+    }
+
+    /** Runs functions on the members (this one's included); fails before this node has joined. */
+    public ClusterExecutor executor() {
+        DefaultCacheManager current = manager;
+        if (current == null) {
+            throw new IllegalStateException("not a cluster member yet");
+        }
+        return current.executor();
     }
 
     private static void startCache(DefaultCacheManager manager, String cache) {

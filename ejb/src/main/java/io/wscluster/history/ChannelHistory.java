@@ -7,6 +7,7 @@ import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.message.Message;
 import io.wscluster.metrics.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import org.infinispan.functional.impl.ReadWriteMapImpl;
  * sends its batch there ({@link PrimaryAppend}); if the primary left meanwhile, it appends from here.
  */
 @ApplicationScoped
+@Typed(ChannelHistory.class)
 public class ChannelHistory implements StreamReader {
 
     private static final Logger LOG = Logger.getLogger(ChannelHistory.class.getName());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
+import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
 /** One client connection as the hub sees it: its user, its subscriptions, its outbound queue and when it was last heard. */
@@ -31,6 +32,8 @@ public final class Connection {
     private final OutboundQueue outbound;
     private final Outcomes outcomes;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Whom to tell when the server API moves this connection's expiry: its endpoint, which closes it then. */
+    private volatile LongConsumer expiry = atMillis -> { };
     /** Per channel that keeps history: where this client stands in its stream. Guarded by this. */
     private final Map<String, Position> positions = new HashMap<>(2);
 
@@ -65,6 +68,15 @@ public final class Connection {
     /** The connection proved who it is. */
     void identify(String provenUser) {
         this.user = provenUser;
+    }
+
+    /** What to do when the server API moves this connection's expiry (epoch millis). */
+    public void onExpiryMoved(LongConsumer action) {
+        this.expiry = action;
+    }
+
+    void expireAt(long atMillis) {
+        expiry.accept(atMillis);
     }
 
     /** The channels this connection is subscribed to; the hub keeps it in step with its own index. */

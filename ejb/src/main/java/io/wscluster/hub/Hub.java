@@ -7,7 +7,7 @@ import io.wscluster.api.Priority;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.cluster.MembershipChange;
-import io.wscluster.history.ChannelHistory;
+import io.wscluster.message.UserCommand;
 import io.wscluster.history.StoredMessage;
 import io.wscluster.history.StreamReader;
 import io.wscluster.history.StreamSlice;
@@ -79,7 +79,7 @@ public class Hub {
     };
 
     @Inject
-    public Hub(AffinityService affinity, Metrics metrics, ChannelCatalog channels, ChannelHistory history,
+    public Hub(AffinityService affinity, Metrics metrics, ChannelCatalog channels, StreamReader history,
             ChannelPresence presence, Schedulers schedulers, Config config) {
         this(affinity, metrics, channels::options, history, presence, HubSettings.from(config), schedulers);
     }
@@ -158,6 +158,41 @@ public class Hub {
         remove(connection);
         if (reason != null) {
             connection.close(reason);
+        }
+    }
+
+    /**
+     * A command of the server API for one user's connections here (the broker brings it to every node):
+     * closes them, takes them off a channel or puts them on one (as if they had asked; a refusal such as too
+     * many subscriptions leaves that connection as it was), or moves their expiry. Each is told with a frame
+     * of its own, {@code "server":true}; a disconnect with its close code.
+     */
+    public void apply(UserCommand command) {
+        for (Connection connection : List.copyOf(byUser.getOrDefault(command.user(), Set.of()))) {
+            switch (command.action()) {
+                case DISCONNECT -> close(connection, new CloseReason(CloseReason.CloseCodes.getCloseCode(command.closeCode()), command.reason()));
+                case UNSUBSCRIBE -> {
+                    if (connection.channels().contains(command.channel())) {
+                        unsubscribe(connection, command.channel());
+                        connection.send(ServerFrames.unsubscribedByServer(command.channel()));
+                    }
+                }
+                case SUBSCRIBE -> subscribeByServer(connection, command);
+                case REFRESH -> {
+                    connection.expireAt(command.expiresAtMillis());
+                    connection.send(ServerFrames.refreshedByServer(command.user(), command.expiresAtMillis()));
+                }
+            }
+        }
+    }
+
+    private void subscribeByServer(Connection connection, UserCommand command) {
+        String channel = command.channel();
+        try {
+            subscribe(connection, channel, channels.apply(channel), command.epoch() == null ? null : new Resume(command.epoch(), command.offset()),
+                    started -> ServerFrames.subscribedByServer(channel, started.epoch(), started.offset(), started.recovered()));
+        } catch (MessageRejectedException e) {
+            LOG.fine(() -> "Server-side subscription of " + connection.id() + " to " + channel + " refused: " + e.getMessage());
         }
     }
 
@@ -412,6 +447,11 @@ public class Hub {
                 .map(e -> new ChannelCount(e.getKey(), e.getValue().size()))
                 .sorted(Comparator.comparingInt(ChannelCount::subscribers).reversed().thenComparing(ChannelCount::name))
                 .limit(limit).toList();
+    }
+
+    /** The connections subscribed to the channel on this node. */
+    public int localSubscribers(String channel) {
+        return byChannel.getOrDefault(channel, Set.of()).size();
     }
 
     /** Active channels on this node with their local subscriber counts. */

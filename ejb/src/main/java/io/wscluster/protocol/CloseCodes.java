@@ -24,6 +24,13 @@ public final class CloseCodes {
     public static final CloseCode CONNECT_TIMEOUT = CloseReason.CloseCodes.getCloseCode(4005);
     /** The connection's token expired and was not refreshed. */
     public static final CloseCode TOKEN_EXPIRED = CloseReason.CloseCodes.getCloseCode(4004);
+    /** The user is banned (the server API's disconnect with banSeconds): final, the clients do not reconnect. */
+    public static final CloseCode BANNED = CloseReason.CloseCodes.getCloseCode(4006);
+    /** The server API disconnected the user; its default code. Codes 4100-4499 are final (no reconnect). */
+    public static final int DISCONNECTED = 4100;
+    /** The range of codes the server API's disconnect may give: 4100-4499 final, 4500-4999 the clients reconnect. */
+    public static final int DISCONNECT_FIRST = 4100;
+    public static final int DISCONNECT_LAST = 4999;
 
     private CloseCodes() {
     }
@@ -51,6 +58,10 @@ public final class CloseCodes {
 
     public static CloseReason connectTimeout(long millis) {
         return new CloseReason(CONNECT_TIMEOUT, "no valid token within " + millis + " ms: send connect first");
+    }
+
+    public static CloseReason banned(long untilMillis) {
+        return new CloseReason(BANNED, "banned until " + java.time.Instant.ofEpochMilli(untilMillis));
     }
 
     public static CloseReason tokenExpired() {

@@ -67,6 +67,26 @@ public final class ServerFrames {
         return reply("unsubscribed", channel, ref);
     }
 
+    /** The server API took the connection off a channel: no request, so no id; {@code "server":true}. */
+    public static String unsubscribedByServer(String channel) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"unsubscribed\",\"channel\":");
+        quote(frame, channel);
+        return frame.append(",\"server\":true}").toString();
+    }
+
+    /** The server API put the connection on a channel: as {@link #subscribed}, without an id, {@code "server":true}. */
+    public static String subscribedByServer(String channel, String epoch, long offset, Boolean recovered) {
+        String subscribed = subscribed(channel, null, epoch, offset, recovered);
+        return subscribed.substring(0, subscribed.length() - 1) + ",\"server\":true}";
+    }
+
+    /** The server API moved the connection's expiry. */
+    public static String refreshedByServer(String user, long expiresAtMillis) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"refreshed\",\"user\":");
+        quote(frame, user);
+        return frame.append(",\"expiresAt\":").append(expiresAtMillis).append(",\"server\":true}").toString();
+    }
+
     public static String published(String messageId, JsonValue ref) {
         return published(messageId, ref, null, 0);
     }

@@ -3,10 +3,11 @@ package io.wscluster.publish;
 import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
 import io.wscluster.api.Priority;
-import io.wscluster.bus.MessageBus;
+import io.wscluster.api.Publication;
+import io.wscluster.api.PublishResult;
+import io.wscluster.broker.Broker;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
-import io.wscluster.history.ChannelHistory;
 import io.wscluster.hub.ClusterLag;
 import io.wscluster.message.Message;
 import io.wscluster.message.Origin;
@@ -17,55 +18,66 @@ import io.wscluster.protocol.MessageKeys;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.protocol.Utf8;
 import io.wscluster.registry.LocalNode;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The one path every publish takes, whatever its origin (socket, REST, EJB): validates, stamps a
- * cluster-unique id and hands the message to the bus, which delivers it on every node. On a channel that
- * keeps history the message is first appended to the channel's stream, which gives it its position and
- * returns once two nodes hold it: when a publish returns (and is acknowledged), the message survives the
- * death of any one node, this one included.
+ * cluster-unique id and hands the message to the {@link Broker}, which stores it (on a channel that keeps
+ * history: appended to the channel's stream, which gives it its position, held by two nodes before the
+ * publish completes) and delivers it on every node. When a publish returns (and is acknowledged), the
+ * message survives the death of any one node, this one included.
  */
 @ApplicationScoped
 public class MessagePublisher {
 
-    @Inject
-    ChannelCatalog channels;
-
-    @Inject
-    LocalNode node;
-
-    @Inject
-    MessageBus bus;
-
-    @Inject
-    Metrics metrics;
-
-    @Inject
-    ClusterLag lag;
-
-    @Inject
-    ChannelHistory history;
-
-    @Inject
-    Config config;
-
-    private PublishSettings settings;
-    private String idPrefix;
+    private final Function<String, ChannelOptions> knownChannel;
+    private final Function<String, ChannelOptions> channelOptions;
+    private final String idPrefix;
+    private final Broker broker;
+    private final Metrics metrics;
+    private final Runnable capacity;
+    private final PublishSettings settings;
     private final AtomicLong sequence = new AtomicLong();
 
-    @PostConstruct
-    void init() {
-        settings = PublishSettings.from(config);
-        idPrefix = node.id() + "-" + Long.toString(node.startedAt(), 36) + "-";
+    @Inject
+    public MessagePublisher(ChannelCatalog channels, LocalNode node, Broker broker, Metrics metrics, ClusterLag lag, Config config) {
+        this(channels::requireKnown, channels::options, node.id() + "-" + Long.toString(node.startedAt(), 36) + "-", broker, metrics,
+                lag::requireCapacity, PublishSettings.from(config));
+    }
+
+    /**
+     * The publisher over what it uses of the node: for the contract suite, which runs it on one hub and the
+     * memory broker.
+     *
+     * @param knownChannel a channel's options, or a {@link MessageRejectedException} when it does not exist
+     * @param channelOptions a channel's options, the defaults when the configuration no longer has it
+     * @param idPrefix what every message id of this node starts with
+     * @param capacity throws RATE_LIMITED while the cluster is behind
+     */
+    public MessagePublisher(Function<String, ChannelOptions> knownChannel, Function<String, ChannelOptions> channelOptions,
+            String idPrefix, Broker broker, Metrics metrics, Runnable capacity, PublishSettings settings) {
+        this.knownChannel = knownChannel;
+        this.channelOptions = channelOptions;
+        this.idPrefix = idPrefix;
+        this.broker = broker;
+        this.metrics = metrics;
+        this.capacity = capacity;
+        this.settings = settings;
+    }
+
+    /** For CDI proxies only. */
+    protected MessagePublisher() {
+        this(null, null, "", null, null, null, new PublishSettings(0));
     }
 
     /**
@@ -79,11 +91,11 @@ public class MessagePublisher {
      */
     public CompletableFuture<Message> publish(String channel, JsonValue data, Origin origin, Priority priority, String key,
             String idempotencyKey) {
-        ChannelOptions options = channels.requireKnown(channel);
+        ChannelOptions options = knownChannel.apply(channel);
         String json = data.toString();
         requireSize(json);
         String id = idFor(channel, options, idempotencyKey);
-        lag.requireCapacity();
+        capacity.run();
         return deliver(Message.toChannel(id, channel, json, origin, priority, key), options);
     }
 
@@ -105,7 +117,65 @@ public class MessagePublisher {
      * @param idempotencyKey null for none: then as {@link #publish(String, String, Origin, Priority, String)}
      */
     public Message publish(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
-        return send(prepare(channel, jsonData, origin, priority, key, idempotencyKey), channels.options(channel));
+        return send(prepare(channel, jsonData, origin, priority, key, idempotencyKey), channelOptions.apply(channel));
+    }
+
+    /**
+     * Publishes each publication from outside the protocol (REST, EJB) in the list's order, which is each
+     * channel's order too (a channel's appends from this node keep the order they were asked in); each gets
+     * its own result, and one refused (checks, capacity, storage) does not stop the others. Returns once all
+     * are sent or refused.
+     */
+    public List<PublishResult> publishAll(List<Publication> publications, Origin origin) {
+        List<CompletableFuture<Message>> sending = new ArrayList<>(publications.size());
+        for (Publication publication : publications) {
+            try {
+                Message message = prepare(publication, origin);
+                capacity.run();
+                sending.add(deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channelOptions.apply(message.channel())));
+            } catch (MessageRejectedException e) {
+                sending.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        List<PublishResult> results = new ArrayList<>(publications.size());
+        for (int i = 0; i < publications.size(); i++) {
+            results.add(result(target(publications.get(i)), sending.get(i)));
+        }
+        return results;
+    }
+
+    /** Checks a publication of a batch and stamps its id, without sending it (see {@link #prepare}). */
+    public Message prepare(Publication publication, Origin origin) {
+        if (publication == null) {
+            throw new MessageRejectedException(ErrorCode.MISSING_FIELD, "a publication is required");
+        }
+        if ((publication.channel() == null) == (publication.user() == null)) {
+            throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "a publication names a channel or a user, not both");
+        }
+        if (publication.user() != null) {
+            if (publication.idempotencyKey() != null) {
+                throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "an idempotency key is for channels");
+            }
+            return prepareToUser(publication.user(), publication.jsonData(), origin, Priority.NORMAL);
+        }
+        return prepare(publication.channel(), publication.jsonData(), origin, Priority.NORMAL, null, publication.idempotencyKey());
+    }
+
+    /** What a publication is addressed to, as a result names it: the channel, or {@code @user}. */
+    public static String target(Publication publication) {
+        return publication == null ? null : publication.channel() != null ? publication.channel() : "@" + publication.user();
+    }
+
+    /** The result of one publication of a batch, once it is sent or refused. */
+    private static PublishResult result(String target, CompletableFuture<Message> sending) {
+        try {
+            Message sent = awaitSent(sending);
+            return PublishResult.sent(target, sent.id(), sent.epoch(), sent.offset());
+        } catch (MessageRejectedException e) {
+            return PublishResult.refused(target, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            return PublishResult.refused(target, ErrorCode.INTERNAL, "could not be sent");
+        }
     }
 
     /** A new message's id: this node's next, or the one its idempotency key makes (channels with history only). */
@@ -132,7 +202,7 @@ public class MessagePublisher {
     }
 
     private Message prepare(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
-        ChannelOptions options = channels.requireKnown(channel);
+        ChannelOptions options = knownChannel.apply(channel);
         requireKey(key);
         requireSize(jsonData);
         requireJson(jsonData);
@@ -156,7 +226,7 @@ public class MessagePublisher {
 
     /** @throws MessageRejectedException with RATE_LIMITED while the cluster is behind (see {@link ClusterLag}) */
     public void requireCapacity() {
-        lag.requireCapacity();
+        capacity.run();
     }
 
     /** The largest frame and message data accepted, in UTF-8 bytes. */
@@ -166,26 +236,20 @@ public class MessagePublisher {
 
     /** Sends a prepared message and waits until it is sent: appended to its stream first where the channel keeps history. */
     public Message send(Message message, ChannelOptions options) {
-        lag.requireCapacity();
+        capacity.run();
         return awaitSent(deliver(message, options));
     }
 
     /** Sends a prepared message already admitted (a transaction's, at its commit): no capacity check, no waiting. */
     public CompletableFuture<Message> sendAdmitted(Message message) {
-        return deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channels.options(message.channel()));
+        return deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channelOptions.apply(message.channel()));
     }
 
     private CompletableFuture<Message> deliver(Message message, ChannelOptions options) {
-        if (!message.isDirect() && options.keepsHistory()) {
-            return history.append(message, options, this::toBus);
-        }
-        toBus(message);
-        return CompletableFuture.completedFuture(message);
-    }
-
-    private void toBus(Message message) {
-        metrics.published(message.origin());
-        bus.publish(message);
+        return broker.publish(message, options).thenApply(sent -> {
+            metrics.published(sent.origin());
+            return sent;
+        });
     }
 
     /** The message once sent, or the rejection the sending ended in, thrown as such. */

@@ -68,6 +68,15 @@ public abstract class DeliveryContract {
         /** Sends JSON text to every connection of a user, through a node; returns the message id. */
         String sendToUser(int node, String user, String json);
 
+        /** The server API, called on a node: takes every connection of the user off the channel. */
+        void unsubscribeUser(int node, String user, String channel);
+
+        /** The server API, called on a node: puts every connection of the user on the channel. */
+        void subscribeUser(int node, String user, String channel);
+
+        /** The server API, called on a node: closes every connection of the user with the code. */
+        void disconnectUser(int node, String user, int code);
+
         /**
          * How many messages of how many bytes it takes before a stalled client's frames queue on the
          * server rather than in the transport (socket buffers hold megabytes on a real network stack).
@@ -120,6 +129,48 @@ public abstract class DeliveryContract {
             awaitUntil(() -> subscriber.messages().size() >= count, () -> subscriber.messages().size() + " of " + count);
             assertEquals(ids, subscriber.messages().stream().map(m -> m.getString("id")).toList(), "complete, in order, once");
         }
+    }
+
+    @Test
+    void theServerTakesAUserOffAChannelWhereverItsConnectionsAre() {
+        Client phone = connect(1, "frank", "room.api", "room.api-after");
+        Client laptop = connect(fixture.nodes() - 1, "frank", "room.api", "room.api-after");
+        Client other = connect(0, "gina", "room.api");
+        fixture.unsubscribeUser(0, "frank", "room.api");
+        for (Client frank : List.of(phone, laptop)) {
+            awaitUntil(() -> frank.replies().stream().anyMatch(r -> "unsubscribed".equals(r.getString("type"))
+                    && r.getBoolean("server", false)), () -> "replies " + frank.replies());
+        }
+        String id = fixture.publish(0, "room.api", "\"after\"", Priority.NORMAL);
+        // Published after it from the same node, so it arrives after it would have.
+        String marker = fixture.publish(0, "room.api-after", "\"marker\"", Priority.NORMAL);
+        awaitUntil(() -> ids(other).contains(id) && ids(phone).contains(marker) && ids(laptop).contains(marker),
+                () -> "gina " + ids(other) + ", phone " + ids(phone) + ", laptop " + ids(laptop));
+        assertFalse(ids(phone).contains(id) || ids(laptop).contains(id), "off the channel, nothing more from it");
+    }
+
+    @Test
+    void theServerPutsAUserOnAChannelAsIfItHadAsked() {
+        Client hana = connect(fixture.nodes() - 1, "hana");
+        fixture.subscribeUser(0, "hana", "room.invited");
+        awaitUntil(() -> hana.replies().stream().anyMatch(r -> "subscribed".equals(r.getString("type"))
+                && "room.invited".equals(r.getString("channel")) && r.getBoolean("server", false)), () -> "replies " + hana.replies());
+        String id = fixture.publish(0, "room.invited", "\"welcome\"", Priority.NORMAL);
+        awaitUntil(() -> ids(hana).contains(id), () -> "hana " + ids(hana));
+    }
+
+    @Test
+    void theServerDisconnectsAUserEverywhereWithItsCode() {
+        Client phone = connect(0, "ivan", "room.bye");
+        Client laptop = connect(fixture.nodes() - 1, "ivan");
+        Client other = connect(1, "jana", "room.bye");
+        fixture.disconnectUser(1 % fixture.nodes(), "ivan", 4101);
+        awaitUntil(() -> phone.closeCode().isPresent() && laptop.closeCode().isPresent(), () -> "ivan still open");
+        assertEquals(4101, phone.closeCode().getAsInt());
+        assertEquals(4101, laptop.closeCode().getAsInt());
+        String id = fixture.publish(0, "room.bye", "\"still here\"", Priority.NORMAL);
+        awaitUntil(() -> ids(other).contains(id), () -> "jana " + ids(other));
+        assertTrue(other.closeCode().isEmpty());
     }
 
     @Test

@@ -3,14 +3,19 @@ package io.wscluster.hub;
 import io.wscluster.affinity.AffinityService;
 import io.wscluster.affinity.UserAffinity;
 import io.wscluster.api.Priority;
-import io.wscluster.bus.LocalBus;
+import io.wscluster.api.ErrorCode;
+import io.wscluster.api.MessageRejectedException;
+import io.wscluster.broker.MemoryBroker;
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.channel.ChannelRules;
 import io.wscluster.history.MemoryStreams;
 import io.wscluster.message.Message;
+import io.wscluster.message.UserCommand;
 import io.wscluster.message.Origin;
 import io.wscluster.metrics.NoopMetricRegistry;
 import io.wscluster.protocol.ServerFrames;
+import io.wscluster.publish.MessagePublisher;
+import io.wscluster.publish.PublishSettings;
 import io.wscluster.registry.NodeInfo;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -25,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.infinispan.Cache;
 
-/** The delivery contract against one hub and the local-only bus, with fake sessions: runs in milliseconds. */
+/**
+ * The delivery contract against one hub behind the real publisher and the memory broker, with fake sessions:
+ * runs in milliseconds.
+ */
 class HubDeliveryTest extends DeliveryContract {
 
     private static final JsonProvider JSON = JsonProvider.provider();
@@ -43,11 +51,17 @@ class HubDeliveryTest extends DeliveryContract {
         private final MemoryStreams streams = new MemoryStreams();
         private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), LocalFixture::options,
                 streams, null, HubSettings.forTests(QUEUE), WritePool.direct());
-        private final LocalBus bus = new LocalBus(hub);
+        private final MemoryBroker broker = new MemoryBroker(streams, hub);
+        private final MessagePublisher publisher = new MessagePublisher(LocalFixture::known, LocalFixture::options, "test-", broker,
+                NoopMetricRegistry.metrics(), () -> { }, new PublishSettings(65536));
         private final AtomicLong ids = new AtomicLong();
 
         private static ChannelOptions options(String channel) {
             return CHANNELS.find(channel).orElseThrow();
+        }
+
+        private static ChannelOptions known(String channel) {
+            return CHANNELS.find(channel).orElseThrow(() -> new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, channel));
         }
 
         @Override
@@ -73,17 +87,27 @@ class HubDeliveryTest extends DeliveryContract {
 
         @Override
         public String publish(int node, String channel, String json, Priority priority) {
-            Message message = Message.toChannel("m" + ids.incrementAndGet(), channel, json, Origin.REST, priority, null);
-            ChannelOptions options = options(channel);
-            bus.publish(options.keepsHistory() ? streams.append(message, options) : message);
-            return message.id();
+            return publisher.publish(channel, json, Origin.REST, priority, null).id();
         }
 
         @Override
         public String sendToUser(int node, String user, String json) {
-            Message message = Message.toUser("m" + ids.incrementAndGet(), user, json, Origin.REST, Priority.NORMAL);
-            bus.publish(message);
-            return message.id();
+            return publisher.sendToUser(user, json, Origin.REST, Priority.NORMAL).id();
+        }
+
+        @Override
+        public void unsubscribeUser(int node, String user, String channel) {
+            broker.command(UserCommand.unsubscribe(user, channel));
+        }
+
+        @Override
+        public void subscribeUser(int node, String user, String channel) {
+            broker.command(UserCommand.subscribe(user, channel, null, 0));
+        }
+
+        @Override
+        public void disconnectUser(int node, String user, int code) {
+            broker.command(UserCommand.disconnect(user, code, "bye"));
         }
 
         @Override

@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.transaction.UserTransaction;
 import java.io.IOException;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -18,7 +20,9 @@ import javax.naming.NamingException;
  * or {@code ?user=&data=}; answers with the message id, or 400 and the rejection code. With {@code
  * tx=commit} or {@code tx=rollback} it publishes inside a JTA transaction it then ends so; with {@code
  * before=DATA} it also publishes DATA outside the transaction, after the transactional publish and before
- * the commit (answering with both ids, the transaction's first).
+ * the commit (answering with both ids, the transaction's first). The server API's other calls: {@code
+ * op=broadcast&channels=a,b&data=} (one line per result: {@code target id} or {@code target CODE}),
+ * {@code op=disconnect&user=&code=}, {@code op=info&channel=} ({@code subscribers}).
  */
 @WebServlet("/publish")
 public class PublishServlet extends HttpServlet {
@@ -34,6 +38,11 @@ public class PublishServlet extends HttpServlet {
             String data = request.getParameter("data");
             String channel = request.getParameter("channel");
             String tx = request.getParameter("tx");
+            String op = request.getParameter("op");
+            if (op != null) {
+                response.getWriter().print(serverApi(broadcast, op, request));
+                return;
+            }
             if (tx == null) {
                 String id = channel != null ? broadcast.publish(channel, data) : broadcast.sendToUser(request.getParameter("user"), data);
                 response.getWriter().print(id);
@@ -72,5 +81,18 @@ public class PublishServlet extends HttpServlet {
             response.setStatus(500);
             response.getWriter().print("transaction failed: " + e);
         }
+    }
+
+    private static String serverApi(BroadcastService broadcast, String op, HttpServletRequest request) {
+        return switch (op) {
+            case "broadcast" -> broadcast.broadcast(List.of(request.getParameter("channels").split(",")), request.getParameter("data"))
+                    .stream().map(r -> r.target() + " " + (r.sent() ? r.id() : r.error().name())).collect(Collectors.joining("\n"));
+            case "disconnect" -> {
+                broadcast.disconnect(request.getParameter("user"), Integer.parseInt(request.getParameter("code")), "by the EJB", 0);
+                yield "ok";
+            }
+            case "info" -> Integer.toString(broadcast.channelInfo(request.getParameter("channel")).subscribers());
+            default -> throw new IllegalArgumentException(op);
+        };
     }
 }

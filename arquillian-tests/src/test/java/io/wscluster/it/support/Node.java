@@ -31,7 +31,8 @@ public final class Node {
     public static final String API_KEY = System.getProperty("it.api.key", "it-api-key");
     public static final String ADMIN_TOKEN = System.getProperty("it.admin.token", "it-admin-token");
     public static final String HMAC_SECRET = System.getProperty("it.hmac.secret", "it-hmac-secret-it-hmac-secret-it-hmac-secret");
-    private static final Pattern SERVER_API = Pattern.compile("/api/(channels/[^/]+/(messages|history|presence)|users/[^/]+/messages).*");
+    private static final Pattern SERVER_API = Pattern.compile("/api/(channels/[^/?]+(/(messages|history|presence))?"
+            + "|users/[^/]+/(messages|disconnect|unsubscribe|subscribe|refresh)|publish/batch|broadcast)([/?].*)?");
 
     private final int httpPort;
 

@@ -24,7 +24,8 @@ public class AccessFilter extends HttpFilter {
 
     /** Paths of the server API, below /api. */
     private static final Pattern SERVER_API = Pattern.compile(
-            "/(channels/[^/]+/(messages|history|presence)|users/[^/]+/messages)/?");
+            "/(channels/[^/]+(/(messages|history|presence))?|users/[^/]+/(messages|disconnect|unsubscribe|subscribe|refresh)"
+                    + "|publish/batch|broadcast)/?");
 
     @Inject
     TokenVerifier tokens;

@@ -1,10 +1,12 @@
 package io.wscluster.web.rest;
 
+import io.wscluster.api.ChannelInfo;
 import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
+import io.wscluster.broker.Broker;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
-import io.wscluster.history.ChannelHistory;
+import io.wscluster.control.UserControl;
 import io.wscluster.history.StreamSlice;
 import io.wscluster.presence.ChannelPresence;
 import io.wscluster.hub.Hub;
@@ -15,6 +17,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -50,7 +53,10 @@ public class ChannelResource {
     RestPublishing publishing;
 
     @Inject
-    ChannelHistory history;
+    Broker broker;
+
+    @Inject
+    UserControl control;
 
     @Inject
     ChannelPresence presence;
@@ -111,10 +117,31 @@ public class ChannelResource {
             throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "since must be an offset, 0 or more");
         }
         int count = limit == null ? max : limit;
-        StreamSlice slice = since == null ? history.latest(channel, count) : history.since(channel, since, count);
+        StreamSlice slice = since == null ? broker.latest(channel, count) : broker.since(channel, since, count);
         Boolean recovered = since != null && epoch != null ? slice.continues(epoch, since) : null;
         return ServerFrames.history(channel, slice.epoch(), slice.offset(), recovered,
                 slice.messages().stream().map(m -> m.toMessage(channel, slice.epoch())).toList());
+    }
+
+    /**
+     * A channel as the cluster has it now: {@code {"channel", "subscribers", "presence"?: {"connections",
+     * "users"}, "stream"?: {"epoch", "offset"}}}; subscribers counted on every node as it answers.
+     */
+    @GET
+    @Path("{channel}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject info(@PathParam("channel") String channel) {
+        ChannelInfo info = control.info(channel).join();
+        JsonProvider json = JsonText.provider();
+        JsonObjectBuilder body = json.createObjectBuilder().add("channel", info.channel()).add("subscribers", info.subscribers());
+        if (info.presenceConnections() >= 0) {
+            body.add("presence", json.createObjectBuilder().add("connections", info.presenceConnections()).add("users", info.presenceUsers()));
+        }
+        if (catalog.requireKnown(channel).keepsHistory()) {
+            body.add("stream", json.createObjectBuilder().add("epoch", info.epoch() == null ? StreamSlice.NOT_STARTED : info.epoch())
+                    .add("offset", info.offset()));
+        }
+        return body.build();
     }
 
     /** Who is subscribed to a channel that tracks presence, across the cluster: as the socket's presence reply. */

@@ -5,6 +5,7 @@ import io.wscluster.api.MessageRejectedException;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelNames;
 import io.wscluster.channel.ChannelOptions;
+import io.wscluster.control.UserControl;
 import io.wscluster.hub.Connection;
 import io.wscluster.hub.Hub;
 import io.wscluster.message.Origin;
@@ -56,7 +57,7 @@ public class SocketEndpoint extends Endpoint {
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
-                    Metrics metrics, TokenVerifier tokens, ScheduledExecutorService deadlines, SocketSettings settings) {
+                    Metrics metrics, TokenVerifier tokens, UserControl control, ScheduledExecutorService deadlines, SocketSettings settings) {
     }
 
     private final Services services;
@@ -103,6 +104,11 @@ public class SocketEndpoint extends Endpoint {
         }
         userHint = user;
         identity = auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
+        long bannedUntil = user == null ? 0 : services.control().bannedUntil(user);
+        if (auth.userParam() && bannedUntil > 0) {
+            session.close(CloseCodes.banned(bannedUntil)); // a token would be refused the same way
+            return;
+        }
         // The transport drops larger messages unread (see FrameScanner). Until the connection has proven a
         // user, anonymous ones included, its limit is the transport's smaller one: its connect frame is tiny.
         int maxBytes = services.publisher().maxBytes();
@@ -123,6 +129,8 @@ public class SocketEndpoint extends Endpoint {
             }
             connection = services.hub().open(new TyrusConnection(session, wire),
                     identity == null ? null : identity.user());
+            // The server API's refresh moves the deadline as a refresh frame would.
+            connection.onExpiryMoved(atMillis -> closeAt(atMillis, CloseCodes.tokenExpired()));
             if (identity == null) {
                 closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(), CloseCodes.connectTimeout(auth.connectTimeoutMillis()));
             }
@@ -262,6 +270,11 @@ public class SocketEndpoint extends Endpoint {
         }
         if (request.type() == RequestType.REFRESH && (current == null || current.user() == null)) {
             throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "nothing to refresh: send connect first");
+        }
+        long bannedUntil = services.control().bannedUntil(proven.user());
+        if (bannedUntil > 0) {
+            services.hub().close(connection, CloseCodes.banned(bannedUntil));
+            throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "the user is banned");
         }
         identity = proven;
         wire.limitFrames(services.publisher().maxBytes());

@@ -1,6 +1,7 @@
 package io.wscluster.web.socket;
 
 import io.wscluster.channel.ChannelCatalog;
+import io.wscluster.control.UserControl;
 import io.wscluster.hub.Hub;
 import io.wscluster.metrics.Metrics;
 import io.wscluster.presence.ChannelPresence;
@@ -60,6 +61,9 @@ public class SocketServer {
     TokenVerifier tokens;
 
     @Inject
+    UserControl control;
+
+    @Inject
     Schedulers schedulers;
 
     @Inject
@@ -77,14 +81,14 @@ public class SocketServer {
         createApplicationBeans();
         // Token deadlines (connect timeout, expiry) have a scheduler of their own: two are set per connection,
         // and on the shared housekeeping scheduler a burst of handshakes queued on its lock.
-        SocketEndpoint.Services services = new SocketEndpoint.Services(hub, publisher, channels, presence, node, metrics, tokens,
+        SocketEndpoint.Services services = new SocketEndpoint.Services(hub, publisher, channels, presence, node, metrics, tokens, control,
                 schedulers.create("wscluster-token-deadlines", 1), SocketSettings.from(config));
         ServerEndpointConfig endpoint = ServerEndpointConfig.Builder.create(SocketEndpoint.class, PATH)
                 .configurator(new SocketConfigurator(services)).build();
         // Tyrus reschedules an idle-timeout task per frame on the sessions' scheduler, whatever the timeout.
         transport = SocketTransport.start(endpoint, new HandshakeGuard(HandshakeSettings.from(config), metrics),
                 TransportSettings.from(config), new IdleTimeoutSkippingScheduler(schedulers.create("wscluster-tyrus-timers", 1)),
-                schedulers.pool("wscluster-tyrus", 2), inApplication());
+                schedulers.pool("wscluster-tyrus", 2), inApplication(), authorization -> tokens.isAdmin(bearer(authorization)));
         metrics.gauge("wscluster.socket.partial.frame.bytes", "Bytes of client frames still arriving that this node holds",
                 transport::partialFrameBytes);
     }
@@ -118,6 +122,10 @@ public class SocketServer {
                 thread.setContextClassLoader(listener);
             }
         };
+    }
+
+    private static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
     }
 
     @PreDestroy

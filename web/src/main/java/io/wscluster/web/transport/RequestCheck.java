@@ -3,6 +3,10 @@ package io.wscluster.web.transport;
 import io.wscluster.web.guard.ErrorResponses;
 import io.wscluster.web.guard.UriSyntax;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -11,16 +15,23 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
 
 /**
  * The first look at every request on a listener, right after its HTTP codec: the request's header is
- * whole (its {@link HeaderDeadline} ends), and a path the container would mishandle is refused here in
- * JSON: malformed percent-encoding (Payara's connector answered it with an empty 200 before any application
- * code ran) or an encoded NUL (an empty 400).
+ * whole (its {@link HeaderDeadline} ends); a path the container would mishandle is refused here in JSON
+ * (malformed percent-encoding, which Payara's connector answered with an empty 200 before any application
+ * code ran, or an encoded NUL, an empty 400); and Payara's own metrics and OpenAPI document, which no
+ * application filter guards, need the operations credential. Health stays open: platforms probe it.
  */
 final class RequestCheck extends BaseFilter {
 
-    private final HeaderDeadline deadlines;
+    /** Payara's endpoints that tell an attacker about the node, by their path's first segment. */
+    private static final Set<String> OPERATIONS = Set.of("metrics", "openapi");
 
-    RequestCheck(HeaderDeadline deadlines) {
+    private final HeaderDeadline deadlines;
+    private final Predicate<String> operationsCredential;
+
+    /** @param operationsCredential whether an {@code Authorization} header's value carries the operations token */
+    RequestCheck(HeaderDeadline deadlines, Predicate<String> operationsCredential) {
         this.deadlines = deadlines;
+        this.operationsCredential = operationsCredential;
     }
 
     @Override
@@ -32,7 +43,32 @@ final class RequestCheck extends BaseFilter {
                 UpgradeFilter.respond(ctx, request, 400, null, ErrorResponses.body("BAD_REQUEST", malformed), true);
                 return ctx.getStopAction();
             }
+            if (OPERATIONS.contains(firstSegment(request.getRequestURI())) && !operationsCredential.test(request.getHeader("Authorization"))) {
+                request.getResponse().setHeader("WWW-Authenticate", "Bearer");
+                UpgradeFilter.respond(ctx, request, 401, null, ErrorResponses.body("UNAUTHORIZED",
+                        "the node's metrics and OpenAPI document need Authorization: Bearer with the operations token"), true);
+                return ctx.getStopAction();
+            }
         }
         return ctx.getInvokeAction();
+    }
+
+    /** The first segment of the path as the container will see it: decoded, dot segments and repeated slashes gone. */
+    static String firstSegment(String rawPath) {
+        String path;
+        try {
+            path = URI.create(rawPath).normalize().getPath();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+        if (path == null) {
+            return "";
+        }
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..")) {
+                return segment.toLowerCase(Locale.ROOT);
+            }
+        }
+        return "";
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
@@ -33,10 +34,11 @@ public final class SocketTransport implements AutoCloseable {
     private final ScheduledFuture<?> sweeps;
     private final List<FilterChain> mounted = new ArrayList<>();
 
-    private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, UpgradeFilter filter, ScheduledExecutorService timers) {
+    private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, RequestCheck check, UpgradeFilter filter,
+            ScheduledExecutorService timers) {
         this.container = container;
         this.deadlines = deadlines;
-        this.check = new RequestCheck(deadlines);
+        this.check = check;
         this.filter = filter;
         this.sweeps = timers.scheduleWithFixedDelay(deadlines::sweep, 1, 1, TimeUnit.SECONDS);
     }
@@ -46,19 +48,22 @@ public final class SocketTransport implements AutoCloseable {
      * listener of this Payara instance. The handshakes and the endpoint run on the listeners' threads, each
      * call inside {@code application}: an executor that runs a task on the calling thread with the
      * application's context (its class loader, naming, CDI), as a servlet request would have it.
+     * {@code operationsCredential} says whether an {@code Authorization} header carries the operations token
+     * (Payara's metrics and OpenAPI document need it).
      *
      * @throws IllegalStateException when no listener could be reached: the node would have no WebSocket
      *     path, which must fail the deployment rather than run without one
      */
     public static SocketTransport start(ServerEndpointConfig endpoint, HandshakeGuard guard, TransportSettings settings,
-            ScheduledExecutorService timers, ExecutorService executor, Executor application) throws DeploymentException {
+            ScheduledExecutorService timers, ExecutorService executor, Executor application, Predicate<String> operationsCredential)
+            throws DeploymentException {
         // Tyrus's own buffer never fills: the scanner passes it no frame larger than the limit.
         TyrusContainer container = new TyrusContainer(Math.max(settings.maxFrameBytes(), settings.maxFrameBytesBeforeConnect()) + 64 * 1024,
                 timers, executor);
         container.register(endpoint);
         HeaderDeadline deadlines = new HeaderDeadline(settings.headerTimeoutMillis());
-        SocketTransport transport = new SocketTransport(container, deadlines, new UpgradeFilter(endpoint.getPath(),
-                container.getWebSocketEngine(), guard, settings, timers, application), timers);
+        SocketTransport transport = new SocketTransport(container, deadlines, new RequestCheck(deadlines, operationsCredential),
+                new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application), timers);
         try {
             for (FilterChain chain : PayaraListeners.chains()) {
                 transport.mount(chain);

@@ -158,13 +158,16 @@ final class UpgradeFilter extends BaseFilter {
         return true;
     }
 
+    /** The listener's transport, TLS and idle-timeout filters: what lies below its HTTP codec, but for HTTP's header deadline. */
     private static List<Filter> filtersBelowCodec(FilterChain chain) {
         List<Filter> kept = new ArrayList<>();
         for (Filter filter : chain) {
             if (filter instanceof HttpCodecFilter) {
                 return List.copyOf(kept);
             }
-            kept.add(filter);
+            if (!(filter instanceof HeaderDeadline)) {
+                kept.add(filter);
+            }
         }
         throw new IllegalStateException("no HTTP codec in " + chain);
     }

@@ -1,9 +1,7 @@
-package io.wscluster.bus;
+package io.wscluster.broker;
 
+import io.wscluster.bus.BusSettings;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Dependent;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -11,15 +9,15 @@ import javax.naming.NamingException;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Picks this node's {@link MessageBus} once: {@code wscluster.bus=cluster} or {@code local}, or by default
- * whether Payara's clustering (Hazelcast, which carries clustered CDI events) runs on this instance. It
- * binds its Hazelcast instance in JNDI as {@code payara/Hazelcast} only when clustering is on
+ * Whether this node is one of a cluster, decided once: {@code wscluster.bus=cluster} or {@code local}, or by
+ * default whether Payara's clustering (Hazelcast, which carries clustered CDI events) runs on this instance.
+ * It binds its Hazelcast instance in JNDI as {@code payara/Hazelcast} only when clustering is on
  * ({@code --nocluster} turns it off).
  */
 @ApplicationScoped
-public class BusSelection {
+public class Clustering {
 
-    private static final Logger LOG = Logger.getLogger(BusSelection.class.getName());
+    private static final Logger LOG = Logger.getLogger(Clustering.class.getName());
     static final String PAYARA_HAZELCAST = "payara/Hazelcast";
 
     @Inject
@@ -27,13 +25,7 @@ public class BusSelection {
 
     private volatile Boolean clustered;
 
-    @Produces
-    @Dependent
-    MessageBus messageBus(Instance<ClusterBus> cluster, Instance<LocalBus> local) {
-        return clustered() ? cluster.get() : local.get();
-    }
-
-    private boolean clustered() {
+    public boolean clustered() {
         Boolean decided = clustered;
         if (decided == null) {
             String mode = BusSettings.from(config).mode();
@@ -45,8 +37,8 @@ public class BusSelection {
             };
             clustered = decided;
             boolean result = decided;
-            LOG.info(() -> result ? "Messages travel between nodes as Payara clustered CDI events"
-                    : "No Payara clustering on this instance: messages stay on this node");
+            LOG.info(() -> result ? "Messages travel between nodes as Payara clustered CDI events, streams live in Infinispan"
+                    : "No Payara clustering on this instance: messages and streams stay on this node");
         }
         return decided;
     }
