@@ -41,6 +41,12 @@ function isFinal(code) {
     return code === 1008 || code === 4003 || code === 4006 || (code >= 4100 && code <= 4499);
 }
 
+/** A fresh idempotency key: random, 32 hex characters. */
+function newKey() {
+    if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+    return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+}
+
 /** The claims of a JWT, unverified (the server verifies); {} when it is not one. */
 function claimsOf(token) {
     try {
@@ -113,13 +119,14 @@ export class WsclusterClient {
     }
 
     /**
-     * Resolves with the message id; options.priority may be 'high'; options.idempotencyKey (channels with
-     * history) makes a retry of a publish whose reply was lost safe: it is stored and delivered once.
+     * Resolves with the message id. options.priority may be 'high'; options.key names what the message is
+     * about (for latest-per-key channels); options.idempotencyKey (one is made up when not given) makes a
+     * retry of a publish whose reply was lost safe: the message is delivered once.
      */
     async publish(channel, data, options = {}) {
-        const frame = { type: 'publish', channel, data };
+        const frame = { type: 'publish', channel, data, idempotencyKey: options.idempotencyKey ?? newKey() };
         if (options.priority) frame.priority = options.priority;
-        if (options.idempotencyKey) frame.idempotencyKey = options.idempotencyKey;
+        if (options.key) frame.key = options.key;
         return (await this.#request(frame)).messageId;
     }
 

@@ -47,7 +47,7 @@ class BadInputIT {
         "{\"type\":\"subscribe\",\"channel\":\"secret\",\"id\":\"x\"}   | UNKNOWN_CHANNEL",
         "{\"type\":\"publish\",\"channel\":\"nowhere\",\"data\":1,\"id\":\"x\"} | UNKNOWN_CHANNEL",
         "{\"type\":\"publish\",\"channel\":\"room.x\",\"data\":1,\"idempotencyKey\":\"a b\",\"id\":\"x\"} | INVALID_FIELD",
-        "{\"type\":\"publish\",\"channel\":\"room.x\",\"data\":1,\"idempotencyKey\":\"k-1\",\"id\":\"x\"} | INVALID_FIELD",
+        "{\"type\":\"publish\",\"channel\":\"room.x\",\"data\":1,\"idempotencyKey\":42,\"id\":\"x\"} | INVALID_FIELD",
     })
     void malformedFramesGetAnErrorFrameAndTheConnectionStays(String frame, String code) {
         try (WsClient mallory = WsClient.connect(NODE, "mallory"); WsClient bystander = WsClient.connect(NODE, "bystander").subscribe("news")) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -162,13 +163,13 @@ public final class WsclusterClient implements AutoCloseable {
 
     /** Publishes JSON text; completes with the message id. */
     public CompletableFuture<String> publish(String channel, String jsonData) {
-        return publish(channel, jsonData, null);
+        return publish(channel, jsonData, UUID.randomUUID().toString());
     }
 
     /**
-     * Publishes JSON text at most once per {@code idempotencyKey} (channels with history; null for none): a
-     * publish retried after its reply was lost (the node died) is stored and delivered once, and completes
-     * with the first's message id.
+     * Publishes JSON text at most once per {@code idempotencyKey} ({@link #publish(String, String)} makes one
+     * up; null for none): a publish retried after its reply was lost (the node died) is delivered once, and
+     * completes with the first's message id.
      */
     public CompletableFuture<String> publish(String channel, String jsonData, String idempotencyKey) {
         JsonValue data = JSON.createReader(new StringReader(jsonData)).readValue();

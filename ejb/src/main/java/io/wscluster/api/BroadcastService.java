@@ -33,6 +33,14 @@ public interface BroadcastService {
     String publish(String channel, String jsonData, Priority priority, String key);
 
     /**
+     * Publishes at most once per idempotency key (1-128 printable ASCII): a repeat with the key, on any node,
+     * is neither sent nor delivered again and returns the first's id (while the channel's history holds the
+     * first, or for {@code wscluster.publish.idempotency-window-ms} on a channel without history). A caller
+     * whose publish failed may retry it with the same key.
+     */
+    String publishOnce(String channel, String jsonData, String idempotencyKey);
+
+    /**
      * Sends to every connection of one user, without a channel.
      *
      * @return the id the message is delivered with

@@ -19,4 +19,9 @@ public final class IdempotencyKeys {
     public static String messageId(String key) {
         return "key:" + key;
     }
+
+    /** Whether a message id is one an idempotency key made. */
+    public static boolean isKeyed(String messageId) {
+        return messageId.startsWith("key:");
+    }
 }

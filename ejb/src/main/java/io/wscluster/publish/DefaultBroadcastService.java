@@ -62,6 +62,11 @@ public class DefaultBroadcastService implements BroadcastService {
     }
 
     @Override
+    public String publishOnce(String channel, String jsonData, String idempotencyKey) {
+        return sendWhenCommitted(publisher.prepare(new Publication(channel, null, jsonData, idempotencyKey), Origin.EJB));
+    }
+
+    @Override
     public String sendToUser(String userId, String jsonData) {
         return sendWhenCommitted(publisher.prepareToUser(userId, jsonData, Origin.EJB, Priority.NORMAL));
     }

@@ -46,13 +46,21 @@ public class MessagePublisher {
     private final Broker broker;
     private final Metrics metrics;
     private final Runnable capacity;
+    private final Claims claims;
     private final PublishSettings settings;
     private final AtomicLong sequence = new AtomicLong();
 
+    /** Where a keyed publish is told from its repeats when no stream does it (see {@link IdempotencyWindow}). */
+    public interface Claims {
+        /** Whether a publish of the message to the target is the first within the window (and now recorded). */
+        boolean first(String target, String messageId);
+    }
+
     @Inject
-    public MessagePublisher(ChannelCatalog channels, LocalNode node, Broker broker, Metrics metrics, ClusterLag lag, Config config) {
+    public MessagePublisher(ChannelCatalog channels, LocalNode node, Broker broker, Metrics metrics, ClusterLag lag,
+            IdempotencyWindow window, Config config) {
         this(channels::requireKnown, channels::options, node.id() + "-" + Long.toString(node.startedAt(), 36) + "-", broker, metrics,
-                lag::requireCapacity, PublishSettings.from(config));
+                lag::requireCapacity, window::first, PublishSettings.from(config));
     }
 
     /**
@@ -63,21 +71,23 @@ public class MessagePublisher {
      * @param channelOptions a channel's options, the defaults when the configuration no longer has it
      * @param idPrefix what every message id of this node starts with
      * @param capacity throws RATE_LIMITED while the cluster is behind
+     * @param claims where idempotency keys are claimed on channels without history and for users
      */
     public MessagePublisher(Function<String, ChannelOptions> knownChannel, Function<String, ChannelOptions> channelOptions,
-            String idPrefix, Broker broker, Metrics metrics, Runnable capacity, PublishSettings settings) {
+            String idPrefix, Broker broker, Metrics metrics, Runnable capacity, Claims claims, PublishSettings settings) {
         this.knownChannel = knownChannel;
         this.channelOptions = channelOptions;
         this.idPrefix = idPrefix;
         this.broker = broker;
         this.metrics = metrics;
         this.capacity = capacity;
+        this.claims = claims;
         this.settings = settings;
     }
 
     /** For CDI proxies only. */
     protected MessagePublisher() {
-        this(null, null, "", null, null, null, new PublishSettings(0));
+        this(null, null, "", null, null, null, null, new PublishSettings(0, 0));
     }
 
     /**
@@ -94,7 +104,7 @@ public class MessagePublisher {
         ChannelOptions options = knownChannel.apply(channel);
         String json = data.toString();
         requireSize(json);
-        String id = idFor(channel, options, idempotencyKey);
+        String id = idFor(idempotencyKey);
         capacity.run();
         return deliver(Message.toChannel(id, channel, json, origin, priority, key), options);
     }
@@ -108,11 +118,13 @@ public class MessagePublisher {
     }
 
     /**
-     * Publishes JSON text from outside the protocol, at most once per idempotency key: on a channel with
-     * history the key becomes the message's id, and a publish repeated with it while the channel's stream
-     * still holds the first (its history size and age) is neither stored nor delivered again; it returns the
-     * first's id and position. A publisher whose publish failed (a timeout while a node died: it may have been
-     * stored all the same) publishes it again with the same key and gets it exactly once.
+     * Publishes JSON text from outside the protocol, at most once per idempotency key: the key becomes the
+     * message's id ({@code key:<key>}), and a publish repeated with it is neither stored nor delivered again
+     * and answers as the first did: on a channel with history while the channel's stream still holds the
+     * first (its history size and age), with its position; elsewhere for {@code
+     * wscluster.publish.idempotency-window-ms} ({@link IdempotencyWindow}). A publisher whose publish failed
+     * (a timeout while a node died: it may have been sent all the same) publishes it again with the same key
+     * and it is delivered exactly once.
      *
      * @param idempotencyKey null for none: then as {@link #publish(String, String, Origin, Priority, String)}
      */
@@ -153,10 +165,7 @@ public class MessagePublisher {
             throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "a publication names a channel or a user, not both");
         }
         if (publication.user() != null) {
-            if (publication.idempotencyKey() != null) {
-                throw new MessageRejectedException(ErrorCode.INVALID_FIELD, "an idempotency key is for channels");
-            }
-            return prepareToUser(publication.user(), publication.jsonData(), origin, Priority.NORMAL);
+            return prepareToUser(publication.user(), publication.jsonData(), origin, Priority.NORMAL, publication.idempotencyKey());
         }
         return prepare(publication.channel(), publication.jsonData(), origin, Priority.NORMAL, null, publication.idempotencyKey());
     }
@@ -178,17 +187,13 @@ public class MessagePublisher {
         }
     }
 
-    /** A new message's id: this node's next, or the one its idempotency key makes (channels with history only). */
-    private String idFor(String channel, ChannelOptions options, String idempotencyKey) {
+    /** A new message's id: this node's next, or the one its idempotency key makes. */
+    private String idFor(String idempotencyKey) {
         if (idempotencyKey == null) {
             return nextId();
         }
         if (!IdempotencyKeys.isValid(idempotencyKey)) {
             throw new MessageRejectedException(ErrorCode.INVALID_FIELD, IdempotencyKeys.RULE);
-        }
-        if (!options.keepsHistory()) {
-            throw new MessageRejectedException(ErrorCode.INVALID_FIELD,
-                    channel + " keeps no history, and an idempotency key is checked against the channel's stream");
         }
         return IdempotencyKeys.messageId(idempotencyKey);
     }
@@ -202,26 +207,35 @@ public class MessagePublisher {
     }
 
     private Message prepare(String channel, String jsonData, Origin origin, Priority priority, String key, String idempotencyKey) {
-        ChannelOptions options = knownChannel.apply(channel);
+        knownChannel.apply(channel);
         requireKey(key);
         requireSize(jsonData);
         requireJson(jsonData);
-        return Message.toChannel(idFor(channel, options, idempotencyKey), channel, jsonData, origin, priority, key);
+        return Message.toChannel(idFor(idempotencyKey), channel, jsonData, origin, priority, key);
     }
 
     /** Sends JSON text to every connection of one user, wherever in the cluster it is connected. */
     public Message sendToUser(String userId, String jsonData, Origin origin, Priority priority) {
-        return send(prepareToUser(userId, jsonData, origin, priority), ChannelOptions.DEFAULTS);
+        return sendToUser(userId, jsonData, origin, priority, null);
+    }
+
+    /** As {@link #sendToUser(String, String, Origin, Priority)}, at most once per idempotency key (null for none). */
+    public Message sendToUser(String userId, String jsonData, Origin origin, Priority priority, String idempotencyKey) {
+        return send(prepareToUser(userId, jsonData, origin, priority, idempotencyKey), ChannelOptions.DEFAULTS);
     }
 
     /** Checks a message to a user and stamps its id, without sending it (see {@link #prepare}). */
     public Message prepareToUser(String userId, String jsonData, Origin origin, Priority priority) {
+        return prepareToUser(userId, jsonData, origin, priority, null);
+    }
+
+    private Message prepareToUser(String userId, String jsonData, Origin origin, Priority priority, String idempotencyKey) {
         if (!UserIds.isValid(userId)) {
             throw new MessageRejectedException(ErrorCode.INVALID_USER, UserIds.RULE);
         }
         requireSize(jsonData);
         requireJson(jsonData);
-        return Message.toUser(nextId(), userId, jsonData, origin, priority);
+        return Message.toUser(idFor(idempotencyKey), userId, jsonData, origin, priority);
     }
 
     /** @throws MessageRejectedException with RATE_LIMITED while the cluster is behind (see {@link ClusterLag}) */
@@ -246,6 +260,11 @@ public class MessagePublisher {
     }
 
     private CompletableFuture<Message> deliver(Message message, ChannelOptions options) {
+        boolean streamChecksKey = !message.isDirect() && options.keepsHistory();
+        if (!streamChecksKey && IdempotencyKeys.isKeyed(message.id())
+                && !claims.first(message.isDirect() ? "@" + message.user() : message.channel(), message.id())) {
+            return CompletableFuture.completedFuture(message); // a repeat within the window: answered as the first, not sent
+        }
         return broker.publish(message, options).thenApply(sent -> {
             metrics.published(sent.origin());
             return sent;

@@ -52,8 +52,9 @@ class HubDeliveryTest extends DeliveryContract {
         private final Hub hub = new Hub(new NoAffinity(), NoopMetricRegistry.metrics(), LocalFixture::options,
                 streams, null, HubSettings.forTests(QUEUE), WritePool.direct());
         private final MemoryBroker broker = new MemoryBroker(streams, hub);
+        private final java.util.Set<String> keyed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final MessagePublisher publisher = new MessagePublisher(LocalFixture::known, LocalFixture::options, "test-", broker,
-                NoopMetricRegistry.metrics(), () -> { }, new PublishSettings(65536));
+                NoopMetricRegistry.metrics(), () -> { }, (target, id) -> keyed.add(target + ' ' + id), new PublishSettings(65536, 300_000));
         private final AtomicLong ids = new AtomicLong();
 
         private static ChannelOptions options(String channel) {

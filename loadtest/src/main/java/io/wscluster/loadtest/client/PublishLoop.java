@@ -86,6 +86,14 @@ public final class PublishLoop implements Runnable {
         return startMicros + Math.round((k + (double) publisherIds[local] / totalPublishers) * intervalMicros);
     }
 
+    /**
+     * Every publish carries a key, as the clients' do by default: a message is published once per key, so a
+     * retry (HAProxy's of a REST publish, say) never delivers it twice.
+     */
+    private String idempotencyKey(int local, int channel, long seq) {
+        return "lt" + run.runId + "-" + publisherIds[local] + "-" + channel + "-" + seq;
+    }
+
     private void publish(int local, long intendedMicros) {
         int channel = run.channels.pick(random);
         long seq = sequences[local][channel];
@@ -96,7 +104,8 @@ public final class PublishLoop implements Runnable {
             MessageId id = new MessageId(publisherIds[local], channel, seq);
             run.unacknowledged.add(id);
             if (sockets.get(local).send("{\"type\":\"publish\",\"channel\":\"" + run.channels.name(channel) + "\",\"data\":" + data
-                    + ",\"id\":" + MessageId.requestId(channel, seq, run.channels.size()) + "}")) {
+                    + ",\"idempotencyKey\":\"" + idempotencyKey(local, channel, seq) + "\",\"id\":"
+                    + MessageId.requestId(channel, seq, run.channels.size()) + "}")) {
                 sequences[local][channel]++;
                 run.tallies.published.increment();
             } else {
@@ -114,7 +123,8 @@ public final class PublishLoop implements Runnable {
         URI base = restBases.get(publisherIds[local] % restBases.size());
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/api/channels/" + run.channels.name(channel) + "/messages"))
                 .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey(local, channel, seq));
         if (run.credentials.apiAuthorization() != null) {
             builder.header("Authorization", run.credentials.apiAuthorization());
         }

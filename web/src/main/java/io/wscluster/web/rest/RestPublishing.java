@@ -35,11 +35,11 @@ public class RestPublishing {
         return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key, idempotencyKey));
     }
 
-    /** Sends the body to every connection of a user. */
-    public Response toUser(String user, String priority, MediaType type, InputStream body) throws IOException {
+    /** Sends the body to every connection of a user; {@code idempotencyKey} may be null. */
+    public Response toUser(String user, String priority, String idempotencyKey, MediaType type, InputStream body) throws IOException {
         requireUtf8(type);
         String data = readLimited(body, publisher.maxBytes());
-        return accepted(publisher.sendToUser(user, data, Origin.REST, priority(priority)));
+        return accepted(publisher.sendToUser(user, data, Origin.REST, priority(priority), idempotencyKey));
     }
 
     /** 202 with the message id, and its position where the channel keeps history: it is held by two nodes by now. */

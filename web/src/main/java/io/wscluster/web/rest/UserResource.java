@@ -38,14 +38,15 @@ public class UserResource {
     @Inject
     MessagePublisher publisher;
 
-    /** Sends the JSON body to every connection of the user; 202 with the message id. */
+    /** Sends the JSON body to every connection of the user (header {@code Idempotency-Key}: once per key); 202 with the message id. */
     @POST
     @Path("messages")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response send(@PathParam("user") String user, @QueryParam("priority") @DefaultValue("normal") String priority,
-            @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
-        return publishing.toUser(user, priority, type, body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam("Content-Type") MediaType type, InputStream body)
+            throws IOException {
+        return publishing.toUser(user, priority, idempotencyKey, type, body);
     }
 
     /** {@code {"code"?, "reason"?, "banSeconds"?}}: closes every connection of the user (4100 by default). */
