@@ -53,18 +53,23 @@ final class RequestCheck extends BaseFilter {
         return ctx.getInvokeAction();
     }
 
-    /** The first segment of the path as the container will see it: decoded, dot segments and repeated slashes gone. */
+    /**
+     * The first segment of the path as the container will see it: decoded, dot segments, repeated slashes and
+     * path parameters ({@code ;x=y}) gone.
+     */
     static String firstSegment(String rawPath) {
         String path;
         try {
-            path = URI.create(rawPath).normalize().getPath();
+            // Collapsed first: "//metrics" would parse as an authority with an empty path.
+            path = URI.create(rawPath.replaceAll("/{2,}", "/")).normalize().getPath();
         } catch (IllegalArgumentException e) {
             return "";
         }
         if (path == null) {
             return "";
         }
-        for (String segment : path.split("/")) {
+        for (String parameterised : path.split("/")) {
+            String segment = parameterised.split(";", 2)[0];
             if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..")) {
                 return segment.toLowerCase(Locale.ROOT);
             }
