@@ -6,9 +6,11 @@ import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.NodeScript;
+import io.wscluster.it.support.Tokens;
 import io.wscluster.it.support.WsClient;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The pages in a real browser (headless Debian Chromium, driven by playwright-core) against a two-node
  * cluster from cluster.sh: the dashboard lists both nodes READY and its numbers move while traffic
  * flows; the demo page subscribes, publishes and shows messages from either node, and, opened through
- * HAProxy, keeps receiving after its node is killed. Screenshots are kept at arquillian-tests/target/
- * dashboard.png, demo.png and demo-failover.png.
+ * HAProxy, keeps receiving after its node is killed; the client library falls back to SSE where WebSocket
+ * is blocked. Screenshots are kept at arquillian-tests/target/dashboard.png, demo.png, sse-fallback.png
+ * and demo-failover.png.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -70,9 +73,22 @@ class DashboardIT {
                 Path.of("target", "demo.png").toAbsolutePath().toString()).assertSucceeds(120);
     }
 
-    /** Last: it kills a node. */
+    /**
+     * Behind a proxy that refuses WebSocket upgrades, the client library in Chromium falls back to SSE
+     * through HAProxy, receives, publishes with its user's token, outlasts HAProxy's timeouts while quiet,
+     * and resumes after a network drop with what it missed (sse-fallback-check.mjs).
+     */
     @Test
     @Order(3)
+    void theClientFallsBackToServerSentEventsWhereWebSocketIsBlocked() throws Exception {
+        NodeScript.start("sse-fallback-check", "sse-fallback-check.mjs", "http://127.0.0.1:" + CLUSTER.entryPort(), "18395",
+                Tokens.hs256("fallback", Duration.ofHours(1)), Path.of("target", "sse-fallback.png").toAbsolutePath().toString())
+                .assertSucceeds(150);
+    }
+
+    /** Last: it kills a node. */
+    @Test
+    @Order(4)
     void theDemoPageThroughHaproxySurvivesTheKillOfItsNode() throws Exception {
         NodeScript.start("demo-failover-check", "demo-failover-check.mjs", "http://127.0.0.1:" + CLUSTER.entryPort(),
                 CLUSTER.runDir().toString(), Path.of("target", "demo-failover.png").toAbsolutePath().toString()).assertSucceeds(120);

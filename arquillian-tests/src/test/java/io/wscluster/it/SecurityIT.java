@@ -68,7 +68,7 @@ class SecurityIT {
     /**
      * The memory attack an outside probe found: anonymous sockets each starting a frame of about 4 MiB and
      * holding it half sent. Nothing of a frame over the limit is buffered (before a token, 16 KiB); a frame
-     * within it that is still arriving holds its length against the node's budget (64 KiB on this node)
+     * within it that is still arriving holds its length against the node's budget (256 KiB on this node)
      * until it ends or its socket does, and one that would go over closes its socket with 1013.
      */
     @Test
@@ -88,17 +88,17 @@ class SecurityIT {
             assertTrue(during < Math.max(500, 10 * before), "the bystander's slowest ping: " + before + " ms, then " + during + " ms");
             // Within the limit, still arriving: held, and counted, until the frame ends.
             List<RawWebSocket> partial = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 18; i++) {
                 RawWebSocket socket = RawWebSocket.connect("127.0.0.1", 18070, "/ws", "X-Forwarded-For: 10.66.1." + (i + 1) + "\r\n");
                 partial.add(socket);
                 socket.sendStart(RawWebSocket.TEXT, 15_000, new byte[100]);
-                if (i < 4) {
+                if (i < 17) {
                     int held = 15_000 * (i + 1);
                     Await.until(() -> Metrics.scrape(NODE).value("wscluster_socket_partial_frame_bytes") == held, () -> "held " + held);
                 }
             }
-            // The fifth would take the budget over 64 KiB: closed at once, before anything is buffered.
-            assertEquals(1013, partial.get(4).readAll(10).stream().filter(f -> f.opcode() == RawWebSocket.CLOSE)
+            // The eighteenth would take the budget over 256 KiB: closed at once, before anything is buffered.
+            assertEquals(1013, partial.get(17).readAll(10).stream().filter(f -> f.opcode() == RawWebSocket.CLOSE)
                     .findFirst().orElseThrow().closeCode());
             partial.forEach(RawWebSocket::close);
             Await.until(() -> Metrics.scrape(NODE).value("wscluster_socket_partial_frame_bytes") == 0, () -> "budget given back");
@@ -131,6 +131,14 @@ class SecurityIT {
             }
         }
         assertEquals(401, NODE.getAs("/metrics", Node.API_KEY).statusCode(), "the server API's key is not the operations token");
+        // A request upgraded to HTTP/2 (h2c) is checked like any other, and a refusal ends only its stream: the
+        // first request (the upgrade) and the next ones on the same connection are all refused, none dropped.
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = h2.send(HttpRequest.newBuilder(NODE.uri("/metrics"))
+                    .header("Authorization", "Bearer " + Node.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, response.statusCode(), response::body);
+        }
         assertEquals(200, NODE.getAs("/metrics?scope=application", Node.ADMIN_TOKEN).statusCode());
         assertEquals(200, NODE.getAs("/health/ready", null).statusCode());
         assertEquals(200, NODE.getAs("/ready", null).statusCode());

@@ -19,12 +19,16 @@ import java.util.Locale;
  * @param subscribe {@code subscribe=}: who may subscribe (and ask for presence); default {@code authenticated}
  * @param publish {@code publish=}: who may publish from a connection; default {@code authenticated};
  *     {@code server}: only the server API
+ * @param backendSubscribe {@code backend-subscribe}: a client's subscribe (allowed by the rules above) is
+ *     then the application's backend's decision ({@code wscluster.backend.url})
+ * @param backendPublish {@code backend-publish}: a client's publish (allowed by the rules above) is then
+ *     the backend's decision, which may also rewrite its data
  */
 public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, Duration historyTtl, boolean cache,
-        boolean presence, boolean joinLeave, Access subscribe, Access publish) {
+        boolean presence, boolean joinLeave, Access subscribe, Access publish, boolean backendSubscribe, boolean backendPublish) {
 
     public static final ChannelOptions DEFAULTS = new ChannelOptions(SlowConsumerPolicy.DISCONNECT, 0, Duration.ofMinutes(5),
-            false, false, false, Access.AUTHENTICATED, Access.AUTHENTICATED);
+            false, false, false, Access.AUTHENTICATED, Access.AUTHENTICATED, false, false);
 
     /** Whether messages on the channel are kept, and so carry positions a subscriber can resume from. */
     public boolean keepsHistory() {
@@ -41,6 +45,8 @@ public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, D
         boolean joinLeave = false;
         Access subscribe = DEFAULTS.subscribe();
         Access publish = DEFAULTS.publish();
+        boolean backendSubscribe = false;
+        boolean backendPublish = false;
         for (String option : spec.split(";")) {
             String trimmed = option.trim();
             if (trimmed.isEmpty()) {
@@ -58,15 +64,17 @@ public record ChannelOptions(SlowConsumerPolicy slowConsumer, int historySize, D
                 case "join-leave" -> joinLeave = flag(name, value);
                 case "subscribe" -> subscribe = Access.fromWire(name, value);
                 case "publish" -> publish = Access.fromWire(name, value);
-                default -> throw new IllegalArgumentException("unknown channel option '" + name
-                        + "'; one of slow, history, history-ttl, cache, presence, join-leave, subscribe, publish");
+                case "backend-subscribe" -> backendSubscribe = flag(name, value);
+                case "backend-publish" -> backendPublish = flag(name, value);
+                default -> throw new IllegalArgumentException("unknown channel option '" + name + "'; one of slow, history, history-ttl,"
+                        + " cache, presence, join-leave, subscribe, publish, backend-subscribe, backend-publish");
             }
         }
         if (subscribe == Access.SERVER) {
             throw new IllegalArgumentException("subscribe is one of anonymous, authenticated, granted (server is for publish)");
         }
         return new ChannelOptions(slow, cache ? Math.max(1, historySize) : historySize, historyTtl, cache,
-                presence || joinLeave, joinLeave, subscribe, publish);
+                presence || joinLeave, joinLeave, subscribe, publish, backendSubscribe, backendPublish);
     }
 
     private static boolean flag(String name, String value) {

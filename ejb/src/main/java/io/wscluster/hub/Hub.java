@@ -353,7 +353,7 @@ public class Hub {
         }
         ChannelOptions options = message.isDirect() ? ChannelOptions.DEFAULTS : channels.apply(message.channel());
         OutboundFrame frame = OutboundFrame.message(ServerFrames.message(message), message.priority() == Priority.HIGH,
-                message.channel(), options.slowConsumer(), message.key());
+                message.channel(), options.slowConsumer(), message.key(), null, 0);
         int sent = 0;
         for (Connection target : targets) {
             target.send(frame); // never throws, never blocks: one bad client cannot stop the loop
@@ -380,7 +380,7 @@ public class Hub {
     private Connection.Positioned positioned(Message message) {
         ChannelOptions options = channels.apply(message.channel());
         OutboundFrame frame = OutboundFrame.message(ServerFrames.message(message), message.priority() == Priority.HIGH,
-                message.channel(), options.slowConsumer(), message.key());
+                message.channel(), options.slowConsumer(), message.key(), message.epoch(), message.offset());
         return new Connection.Positioned(frame, message.epoch(), message.offset());
     }
 

@@ -68,6 +68,11 @@ public final class CloseCodes {
         return new CloseReason(TOKEN_EXPIRED, "token expired: refresh it before it does");
     }
 
+    /** The application's backend would not extend an expiring connection (wscluster.backend.refresh). */
+    public static CloseReason refreshRefused(String why) {
+        return new CloseReason(TOKEN_EXPIRED, why == null ? "the application ended the session" : why);
+    }
+
     public static CloseReason slowConsumer(String why) {
         return new CloseReason(SLOW_CONSUMER, "slow consumer: " + why);
     }

@@ -184,9 +184,23 @@ public final class ServerFrames {
         return error(code, text, ref, 0);
     }
 
+    /** A subscription that was asked for without a request of its own (an event stream's) and refused. */
+    public static String refused(String channel, String code, String text) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"error\",\"code\":\"").append(code).append("\",\"message\":");
+        quote(frame, text);
+        frame.append(",\"channel\":");
+        quote(frame, channel);
+        return frame.append('}').toString();
+    }
+
     /** An error; with {@code retryAfterMillis} above 0 (RATE_LIMITED pushback), when to try again. */
     public static String error(ErrorCode code, String text, JsonValue ref, long retryAfterMillis) {
-        StringBuilder frame = new StringBuilder("{\"type\":\"error\",\"code\":\"").append(code.name()).append("\",\"message\":");
+        return error(code.name(), text, ref, retryAfterMillis);
+    }
+
+    /** An error with a code of the application's (its backend's refusal), or one of {@link ErrorCode}'s names. */
+    public static String error(String code, String text, JsonValue ref, long retryAfterMillis) {
+        StringBuilder frame = new StringBuilder("{\"type\":\"error\",\"code\":\"").append(code).append("\",\"message\":");
         quote(frame, text);
         appendRef(frame, "ref", ref);
         if (retryAfterMillis > 0) {

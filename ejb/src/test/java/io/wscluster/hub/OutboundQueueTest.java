@@ -63,7 +63,7 @@ class OutboundQueueTest {
     }
 
     private static OutboundFrame message(String text, SlowConsumerPolicy policy, String key) {
-        return OutboundFrame.message("\"" + text + "\"", false, "prices", policy, key);
+        return OutboundFrame.message("\"" + text + "\"", false, "prices", policy, key, null, 0);
     }
 
     @Test
@@ -97,7 +97,7 @@ class OutboundQueueTest {
         socket.stalled = true;
         queue.offer(frame("n1"));
         queue.offer(frame("n2"));
-        queue.offer(OutboundFrame.message("\"h1\"", true, "news", SlowConsumerPolicy.DISCONNECT, null));
+        queue.offer(OutboundFrame.message("\"h1\"", true, "news", SlowConsumerPolicy.DISCONNECT, null, null, 0));
         socket.complete();
         assertEquals(List.of("\"n1\"", "\"h1\"", "\"n2\""), socket.written());
     }

@@ -49,6 +49,10 @@ public final class Node {
         return atPort(Integer.getInteger("it.http.port", 18080));
     }
 
+    public int port() {
+        return httpPort;
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }

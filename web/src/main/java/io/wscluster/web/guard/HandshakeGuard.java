@@ -1,9 +1,6 @@
 package io.wscluster.web.guard;
 
 import io.wscluster.metrics.Metrics;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -64,17 +61,8 @@ public final class HandshakeGuard {
         return new Verdict(null, status, code, message);
     }
 
-    /** The node's own origin (scheme and Host), a configured one, or any when {@code *} is configured; never "null". */
-    boolean originAllowed(String origin, String host, String scheme) {
-        if (settings.anyOrigin() && !"null".equals(origin) || settings.allowedOrigins().contains(origin)) {
-            return true;
-        }
-        try {
-            URI uri = new URI(origin);
-            return host != null && uri.getRawAuthority() != null && scheme.equalsIgnoreCase(uri.getScheme())
-                    && uri.getRawAuthority().toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
-        } catch (URISyntaxException e) {
-            return false;
-        }
+    /** Whether a page from {@code origin} may connect: see {@link HandshakeSettings#allowsOrigin}. */
+    public boolean originAllowed(String origin, String host, String scheme) {
+        return settings.allowsOrigin(origin, host, scheme);
     }
 }

@@ -1,6 +1,9 @@
 package io.wscluster.web.guard;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
@@ -29,8 +32,18 @@ public record HandshakeSettings(Set<String> allowedOrigins, int maxConnectionsPe
                 list(config, "wscluster.handshake.trusted-proxies"));
     }
 
-    boolean anyOrigin() {
-        return allowedOrigins.contains("*");
+    /** The node's own origin (scheme and Host), a configured one, or any when {@code *} is configured; never "null". */
+    public boolean allowsOrigin(String origin, String host, String scheme) {
+        if (allowedOrigins.contains("*") && !"null".equals(origin) || allowedOrigins.contains(origin)) {
+            return true;
+        }
+        try {
+            URI uri = new URI(origin);
+            return host != null && uri.getRawAuthority() != null && scheme.equalsIgnoreCase(uri.getScheme())
+                    && uri.getRawAuthority().toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static Set<String> list(Config config, String key) {

@@ -3,12 +3,17 @@ package io.wscluster.web.rest;
 import io.wscluster.api.ChannelInfo;
 import io.wscluster.api.ErrorCode;
 import io.wscluster.api.MessageRejectedException;
+import io.wscluster.backend.Backend;
+import io.wscluster.backend.Decision;
 import io.wscluster.broker.Broker;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelOptions;
 import io.wscluster.control.UserControl;
 import io.wscluster.history.StreamSlice;
 import io.wscluster.presence.ChannelPresence;
+import io.wscluster.security.ChannelPermissions;
+import io.wscluster.security.Identity;
+import io.wscluster.web.guard.AccessFilter;
 import io.wscluster.hub.Hub;
 import io.wscluster.protocol.JsonText;
 import io.wscluster.protocol.ServerFrames;
@@ -28,12 +33,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /** {@code /api/channels}: which channels exist and are in use, publishing to one, its history and its presence. */
 @Path("channels")
@@ -61,6 +69,9 @@ public class ChannelResource {
     @Inject
     ChannelPresence presence;
 
+    @Inject
+    Backend backend;
+
     /**
      * The cluster's channel names and patterns; the channels with subscribers on this node; and across the
      * cluster, the busiest channels as every node reported them in its last heartbeat.
@@ -83,7 +94,7 @@ public class ChannelResource {
 
     /**
      * Publishes the JSON body to the channel ({@code ?priority=high}, {@code ?key=K}, header {@code
-     * Idempotency-Key} on a channel with history: published once per key); 202 with the message id.
+     * Idempotency-Key}: published once per key); 202 with the message id.
      */
     @POST
     @Path("{channel}/messages")
@@ -91,8 +102,22 @@ public class ChannelResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("channel") String channel, @QueryParam("priority") @DefaultValue("normal") String priority,
             @QueryParam("key") String key, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam("Content-Type") MediaType type, InputStream body) throws IOException {
-        return publishing.toChannel(channel, priority, key, idempotencyKey, type, body);
+            @HeaderParam("Content-Type") MediaType type, @Context HttpServletRequest request, InputStream body) throws IOException {
+        if (request.getAttribute(AccessFilter.CLIENT_IDENTITY) instanceof Identity user) {
+            // As from a socket: the channel's rules, then its backend if it asks one (which may rewrite the data).
+            ChannelOptions options = catalog.requireKnown(channel);
+            ChannelPermissions.requirePublish(user, channel, options);
+            if (options.backendPublish()) {
+                return publishing.toChannel(channel, priority, key, idempotencyKey, type, body, data -> {
+                    Decision decision = backend.publish(user, null, channel, JsonText.parse(data)).toCompletableFuture().join();
+                    if (!decision.allowed()) {
+                        throw decision.refusal();
+                    }
+                    return decision.data() == null ? data : decision.data().toString();
+                });
+            }
+        }
+        return publishing.toChannel(channel, priority, key, idempotencyKey, type, body, UnaryOperator.identity());
     }
 
     /**

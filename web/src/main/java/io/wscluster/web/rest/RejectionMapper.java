@@ -25,6 +25,8 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
         metrics.error(e.code());
         Status status = switch (e.code()) {
             case UNKNOWN_CHANNEL, NOT_ENABLED -> Status.NOT_FOUND;
+            case UNAUTHORIZED -> Status.UNAUTHORIZED;
+            case PERMISSION_DENIED -> Status.FORBIDDEN;
             case MESSAGE_TOO_LARGE -> Status.REQUEST_ENTITY_TOO_LARGE;
             case RATE_LIMITED -> Status.TOO_MANY_REQUESTS;
             case INTERNAL -> Status.INTERNAL_SERVER_ERROR;
@@ -32,7 +34,7 @@ public class RejectionMapper implements ExceptionMapper<MessageRejectedException
             default -> Status.BAD_REQUEST;
         };
         Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(JsonText.provider().createObjectBuilder().add("code", e.code().name()).add("message", e.getMessage()).build());
+                .entity(JsonText.provider().createObjectBuilder().add("code", e.wireCode()).add("message", e.getMessage()).build());
         if (e.retryAfterMillis() > 0) {
             response.header("Retry-After", (e.retryAfterMillis() + 999) / 1000); // whole seconds, rounded up
         }

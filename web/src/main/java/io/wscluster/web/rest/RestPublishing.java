@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
 /** What the REST publish resources share: a bounded body, the priority parameter, 202 with the message id (and position). */
 @ApplicationScoped
@@ -27,11 +28,14 @@ public class RestPublishing {
     @Inject
     MessagePublisher publisher;
 
-    /** Publishes the body to a channel; {@code key} and {@code idempotencyKey} may be null. */
-    public Response toChannel(String channel, String priority, String key, String idempotencyKey, MediaType type, InputStream body)
-            throws IOException {
+    /**
+     * Publishes the body to a channel, as {@code decide} leaves it (the backend's rewrite; it may refuse by
+     * throwing); {@code key} and {@code idempotencyKey} may be null.
+     */
+    public Response toChannel(String channel, String priority, String key, String idempotencyKey, MediaType type, InputStream body,
+            UnaryOperator<String> decide) throws IOException {
         requireUtf8(type);
-        String data = readLimited(body, publisher.maxBytes());
+        String data = decide.apply(readLimited(body, publisher.maxBytes()));
         return accepted(publisher.publish(channel, data, Origin.REST, priority(priority), key, idempotencyKey));
     }
 

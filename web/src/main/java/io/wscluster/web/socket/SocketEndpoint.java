@@ -1,6 +1,8 @@
 package io.wscluster.web.socket;
 
 import io.wscluster.api.ErrorCode;
+import io.wscluster.backend.Backend;
+import io.wscluster.backend.Decision;
 import io.wscluster.api.MessageRejectedException;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.channel.ChannelNames;
@@ -36,9 +38,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,7 +62,8 @@ public class SocketEndpoint extends Endpoint {
 
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
-                    Metrics metrics, TokenVerifier tokens, UserControl control, ScheduledExecutorService deadlines, SocketSettings settings) {
+                    Metrics metrics, TokenVerifier tokens, UserControl control, Backend backend, ScheduledExecutorService deadlines,
+                    SocketSettings settings) {
     }
 
     private final Services services;
@@ -130,7 +136,7 @@ public class SocketEndpoint extends Endpoint {
             connection = services.hub().open(new TyrusConnection(session, wire),
                     identity == null ? null : identity.user());
             // The server API's refresh moves the deadline as a refresh frame would.
-            connection.onExpiryMoved(atMillis -> closeAt(atMillis, CloseCodes.tokenExpired()));
+            connection.onExpiryMoved(this::expireAt);
             if (identity == null) {
                 closeAt(System.currentTimeMillis() + auth.connectTimeoutMillis(), CloseCodes.connectTimeout(auth.connectTimeoutMillis()));
             }
@@ -175,7 +181,7 @@ public class SocketEndpoint extends Endpoint {
     private void replyFailed(ClientRequest request, Throwable failure) {
         if (failure instanceof MessageRejectedException e) {
             services.metrics().error(e.code());
-            connection.send(ServerFrames.error(e.code(), e.getMessage(), request.ref(), e.retryAfterMillis()));
+            connection.send(ServerFrames.error(e.wireCode(), e.getMessage(), request.ref(), e.retryAfterMillis()));
         } else {
             LOG.log(Level.WARNING, "Request " + request.type() + " from " + connection.id() + " failed", failure);
             sendError(ErrorCode.INTERNAL, "server error", request.ref());
@@ -239,15 +245,47 @@ public class SocketEndpoint extends Endpoint {
     }
 
     /** Closes the connection at {@code atMillis} (replacing an earlier deadline), unless it has closed by then. */
-    private synchronized void closeAt(long atMillis, CloseReason reason) {
+    private void closeAt(long atMillis, CloseReason reason) {
+        at(atMillis, () -> services.hub().close(connection, reason));
+    }
+
+    /** At {@code atMillis} the credential expires: the connection closes (4004), or lives on if the backend says so. */
+    private void expireAt(long atMillis) {
+        at(atMillis, this::expired);
+    }
+
+    /** Runs {@code action} at {@code atMillis} instead of an earlier deadline's, unless the connection has closed by then. */
+    private synchronized void at(long atMillis, Runnable action) {
         if (deadline != null) {
             deadline.cancel(false);
         }
         if (closed) {
             return; // a token verified just as the connection closed: nothing left to time out
         }
-        deadline = atMillis == Long.MAX_VALUE ? null : services.deadlines().schedule(
-                () -> services.hub().close(connection, reason), Math.max(0, atMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        deadline = atMillis == Long.MAX_VALUE ? null : services.deadlines().schedule(action,
+                Math.max(0, atMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** The credential expired: the backend may keep the connection (wscluster.backend.refresh), else it closes. */
+    private void expired() {
+        Identity who = identity;
+        Backend backend = services.backend();
+        if (!backend.decidesRefresh() || who == null || who.user() == null) {
+            services.hub().close(connection, CloseCodes.tokenExpired());
+            return;
+        }
+        backend.refresh(who, connection.id()).whenComplete((decision, failure) -> {
+            if (decision == null || !decision.allowed()) {
+                services.hub().close(connection, decision == null ? CloseCodes.tokenExpired() : CloseCodes.refreshRefused(decision.message()));
+                return;
+            }
+            Identity renewed = decision.applyTo(new Identity(who.user(), Long.MAX_VALUE, who.grants(), false));
+            identity = renewed;
+            if (renewed.expiresAtMillis() != Long.MAX_VALUE) {
+                connection.send(ServerFrames.refreshedByServer(who.user(), renewed.expiresAtMillis()));
+            }
+            expireAt(renewed.expiresAtMillis());
+        });
     }
 
     /** The identity to act as; UNAUTHORIZED while the connection has sent no valid token and anonymous is not allowed. */
@@ -276,12 +314,66 @@ public class SocketEndpoint extends Endpoint {
             services.hub().close(connection, CloseCodes.banned(bannedUntil));
             throw new MessageRejectedException(ErrorCode.UNAUTHORIZED, "the user is banned");
         }
+        if (request.type() == RequestType.CONNECT && services.backend().decidesConnect()) {
+            // The application's backend decides; the reply follows its answer.
+            services.backend().connect(proven, "websocket", connection.id()).whenComplete((decision, failure) -> {
+                if (decision != null && decision.allowed()) {
+                    connection.send(accept(request, decision.applyTo(proven)));
+                } else {
+                    replyFailed(request, decision == null ? failure : decision.refusal());
+                }
+            });
+            return null;
+        }
+        return accept(request, proven);
+    }
+
+    /** The connection is the identity's now: its reply, {@code connected} or {@code refreshed}. */
+    private String accept(ClientRequest request, Identity proven) {
         identity = proven;
         wire.limitFrames(services.publisher().maxBytes());
         services.hub().identify(connection, proven.user());
-        closeAt(proven.expiresAtMillis(), CloseCodes.tokenExpired());
+        expireAt(proven.expiresAtMillis());
         return ServerFrames.connected(request.type() == RequestType.CONNECT ? "connected" : "refreshed", proven.user(),
                 proven.expiresAtMillis(), request.ref());
+    }
+
+    /**
+     * Runs {@code action} now, or once the backend allowed it when the channel asks the backend; a refusal
+     * is the request's reply.
+     */
+    private void decided(ClientRequest request, boolean asksBackend, Function<Backend, CompletionStage<Decision>> ask,
+            Consumer<Decision> action) {
+        if (!asksBackend) {
+            action.accept(Decision.ALLOW);
+            return;
+        }
+        ask.apply(services.backend()).whenComplete((decision, failure) -> {
+            try {
+                if (decision == null || !decision.allowed()) {
+                    throw decision == null ? new IllegalStateException(failure) : decision.refusal();
+                }
+                action.accept(decision);
+            } catch (RuntimeException e) {
+                replyFailed(request, e);
+            }
+        });
+    }
+
+    /**
+     * Publishes a request's data (or what the backend gave instead). Answered when sent: on a channel with
+     * history, once two nodes hold it. The connection reads on meanwhile; its publishes to one channel keep
+     * their order (ChannelHistory).
+     */
+    private void publish(ClientRequest request, JsonValue data) {
+        services.publisher().publish(request.channel(), data, Origin.SOCKET, request.priority(), request.key(), request.idempotencyKey())
+                .whenComplete((message, failure) -> {
+                    if (failure == null) {
+                        connection.send(ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset()));
+                    } else {
+                        replyFailed(request, failure instanceof CompletionException ? failure.getCause() : failure);
+                    }
+                });
     }
 
     /** The reply to the request; null when it comes later (a subscribe: before what it replays; a publish: once sent). */
@@ -291,10 +383,12 @@ public class SocketEndpoint extends Endpoint {
             case CONNECT, REFRESH -> authenticate(request);
             case SUBSCRIBE -> {
                 ChannelOptions options = services.channels().requireKnown(request.channel());
-                ChannelPermissions.requireSubscribe(actor(), request.channel(), options);
+                Identity who = actor();
+                ChannelPermissions.requireSubscribe(who, request.channel(), options);
                 Hub.Resume resume = request.since() == null ? null : new Hub.Resume(request.since().epoch(), request.since().offset());
-                services.hub().subscribe(connection, request.channel(), options, resume, started ->
-                        ServerFrames.subscribed(request.channel(), request.ref(), started.epoch(), started.offset(), started.recovered()));
+                decided(request, options.backendSubscribe(), backend -> backend.subscribe(who, connection.id(), request.channel()),
+                        decision -> services.hub().subscribe(connection, request.channel(), options, resume, started ->
+                                ServerFrames.subscribed(request.channel(), request.ref(), started.epoch(), started.offset(), started.recovered())));
                 yield null;
             }
             case UNSUBSCRIBE -> {
@@ -309,18 +403,11 @@ public class SocketEndpoint extends Endpoint {
                 yield ServerFrames.presence(request.channel(), request.ref(), presence.entries(), presence.users(), presence.complete());
             }
             case PUBLISH -> {
-                ChannelPermissions.requirePublish(actor(), request.channel(), services.channels().requireKnown(request.channel()));
-                // Answered when sent: on a channel with history, once two nodes hold it. The connection
-                // reads on meanwhile; its publishes to one channel keep their order (ChannelHistory).
-                services.publisher().publish(request.channel(), request.data(), Origin.SOCKET, request.priority(), request.key(),
-                                request.idempotencyKey())
-                        .whenComplete((message, failure) -> {
-                            if (failure == null) {
-                                connection.send(ServerFrames.published(message.id(), request.ref(), message.epoch(), message.offset()));
-                            } else {
-                                replyFailed(request, failure instanceof CompletionException ? failure.getCause() : failure);
-                            }
-                        });
+                ChannelOptions options = services.channels().requireKnown(request.channel());
+                Identity who = actor();
+                ChannelPermissions.requirePublish(who, request.channel(), options);
+                decided(request, options.backendPublish(), backend -> backend.publish(who, connection.id(), request.channel(), request.data()),
+                        decision -> publish(request, decision.data() == null ? request.data() : decision.data()));
                 yield null;
             }
         };

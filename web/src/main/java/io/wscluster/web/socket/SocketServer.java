@@ -1,5 +1,6 @@
 package io.wscluster.web.socket;
 
+import io.wscluster.backend.Backend;
 import io.wscluster.channel.ChannelCatalog;
 import io.wscluster.control.UserControl;
 import io.wscluster.hub.Hub;
@@ -11,6 +12,7 @@ import io.wscluster.schedule.Schedulers;
 import io.wscluster.security.TokenVerifier;
 import io.wscluster.web.guard.HandshakeGuard;
 import io.wscluster.web.guard.HandshakeSettings;
+import io.wscluster.web.sse.SseStreams;
 import io.wscluster.web.transport.SocketTransport;
 import io.wscluster.web.transport.TransportSettings;
 import jakarta.annotation.PreDestroy;
@@ -27,6 +29,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -38,6 +41,7 @@ import org.eclipse.microprofile.config.Config;
 public class SocketServer {
 
     static final String PATH = "/ws";
+    static final String SSE_PATH = "/sse";
 
     @Inject
     Hub hub;
@@ -67,6 +71,9 @@ public class SocketServer {
     Schedulers schedulers;
 
     @Inject
+    Backend backend;
+
+    @Inject
     Config config;
 
 
@@ -81,12 +88,16 @@ public class SocketServer {
         createApplicationBeans();
         // Token deadlines (connect timeout, expiry) have a scheduler of their own: two are set per connection,
         // and on the shared housekeeping scheduler a burst of handshakes queued on its lock.
+        SocketSettings settings = SocketSettings.from(config);
+        ScheduledExecutorService deadlines = schedulers.create("wscluster-token-deadlines", 1);
         SocketEndpoint.Services services = new SocketEndpoint.Services(hub, publisher, channels, presence, node, metrics, tokens, control,
-                schedulers.create("wscluster-token-deadlines", 1), SocketSettings.from(config));
+                backend, deadlines, settings);
         ServerEndpointConfig endpoint = ServerEndpointConfig.Builder.create(SocketEndpoint.class, PATH)
                 .configurator(new SocketConfigurator(services)).build();
         // Tyrus reschedules an idle-timeout task per frame on the sessions' scheduler, whatever the timeout.
-        transport = SocketTransport.start(endpoint, new HandshakeGuard(HandshakeSettings.from(config), metrics),
+        transport = SocketTransport.start(endpoint, SSE_PATH,
+                new SseStreams(hub, channels, tokens, control, node, backend, deadlines, settings.sseKeepAliveMillis()),
+                new HandshakeGuard(HandshakeSettings.from(config), metrics),
                 TransportSettings.from(config), new IdleTimeoutSkippingScheduler(schedulers.create("wscluster-tyrus-timers", 1)),
                 schedulers.pool("wscluster-tyrus", 2), inApplication(), authorization -> tokens.isAdmin(bearer(authorization)));
         metrics.gauge("wscluster.socket.partial.frame.bytes", "Bytes of client frames still arriving that this node holds",

@@ -10,12 +10,15 @@ import org.eclipse.microprofile.config.Config;
  *     connection, bursts of as many; 0 disables; default 1000
  * @param permessageDeflate {@code wscluster.socket.permessage-deflate}: negotiate permessage-deflate with
  *     clients that ask; default false
+ * @param sseKeepAliveMillis {@code wscluster.sse.keep-alive-ms}: an event stream quiet this long gets a
+ *     comment, well inside the proxies' timeouts (HAProxy's are 30 s); default 15000
  */
-public record SocketSettings(int maxFramesPerSecond, boolean permessageDeflate) {
+public record SocketSettings(int maxFramesPerSecond, boolean permessageDeflate, long sseKeepAliveMillis) {
 
     public static SocketSettings from(Config config) {
         return new SocketSettings(
                 config.getOptionalValue("wscluster.session.max-frames-per-second", Integer.class).orElse(1000),
-                config.getOptionalValue("wscluster.socket.permessage-deflate", Boolean.class).orElse(false));
+                config.getOptionalValue("wscluster.socket.permessage-deflate", Boolean.class).orElse(false),
+                config.getOptionalValue("wscluster.sse.keep-alive-ms", Long.class).orElse(15_000L));
     }
 }

@@ -12,6 +12,7 @@ import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Protocol;
 
 /**
  * The first look at every request on a listener, right after its HTTP codec: the request's header is
@@ -19,6 +20,8 @@ import org.glassfish.grizzly.http.HttpRequestPacket;
  * (malformed percent-encoding, which Payara's connector answered with an empty 200 before any application
  * code ran, or an encoded NUL, an empty 400); and Payara's own metrics and OpenAPI document, which no
  * application filter guards, need the operations credential. Health stays open: platforms probe it.
+ * Requests over HTTP/2 (an h2c upgrade, prior knowledge) are decoded further down the chain, by Grizzly's
+ * HTTP/2 filter: a second instance right after that filter checks those ({@code http2Only}).
  */
 final class RequestCheck extends BaseFilter {
 
@@ -27,16 +30,22 @@ final class RequestCheck extends BaseFilter {
 
     private final HeaderDeadline deadlines;
     private final Predicate<String> operationsCredential;
+    private final boolean http2Only;
 
-    /** @param operationsCredential whether an {@code Authorization} header's value carries the operations token */
-    RequestCheck(HeaderDeadline deadlines, Predicate<String> operationsCredential) {
+    /**
+     * @param operationsCredential whether an {@code Authorization} header's value carries the operations token
+     * @param http2Only whether only HTTP/2 requests are checked (the instance after the HTTP/2 filter)
+     */
+    RequestCheck(HeaderDeadline deadlines, Predicate<String> operationsCredential, boolean http2Only) {
         this.deadlines = deadlines;
         this.operationsCredential = operationsCredential;
+        this.http2Only = http2Only;
     }
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
-        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request) {
+        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request
+                && (!http2Only || request.getProtocol() == Protocol.HTTP_2_0)) {
             deadlines.headerComplete(ctx.getConnection());
             String malformed = UriSyntax.pathProblem(request.getRequestURI());
             if (malformed != null) {

@@ -17,11 +17,12 @@ import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.http.HttpCodecFilter;
 
 /**
- * This node's WebSocket transport: Tyrus's engine with the application's endpoint, reached from Payara's
- * own HTTP listeners (same ports as the rest of the application) through an {@link UpgradeFilter} placed
- * right after each listener's HTTP codec. Every request on those listeners also gets a {@link HeaderDeadline}
- * (right before the codec) and a {@link RequestCheck} (right after it). Closing it takes the filters out
- * again (an undeployment).
+ * This node's client transports: Tyrus's engine with the application's WebSocket endpoint, and its event
+ * streams (Server-Sent Events), reached from Payara's own HTTP listeners (same ports as the rest of the
+ * application) through an {@link UpgradeFilter} and an {@link EventStreamFilter} placed right after each
+ * listener's HTTP codec. Every request on those listeners also gets a {@link HeaderDeadline} (right before
+ * the codec) and a {@link RequestCheck} (right after it). Closing it takes the filters out again (an
+ * undeployment).
  */
 public final class SocketTransport implements AutoCloseable {
 
@@ -30,22 +31,26 @@ public final class SocketTransport implements AutoCloseable {
     private final TyrusContainer container;
     private final HeaderDeadline deadlines;
     private final RequestCheck check;
+    private final RequestCheck http2Check;
     private final UpgradeFilter filter;
+    private final EventStreamFilter streams;
     private final ScheduledFuture<?> sweeps;
     private final List<FilterChain> mounted = new ArrayList<>();
 
-    private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, RequestCheck check, UpgradeFilter filter,
-            ScheduledExecutorService timers) {
+    private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, RequestCheck check, RequestCheck http2Check,
+            UpgradeFilter filter, EventStreamFilter streams, ScheduledExecutorService timers) {
         this.container = container;
         this.deadlines = deadlines;
         this.check = check;
+        this.http2Check = http2Check;
         this.filter = filter;
+        this.streams = streams;
         this.sweeps = timers.scheduleWithFixedDelay(deadlines::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
      * Registers {@code endpoint} with a Tyrus engine of its own and puts its upgrade filter on every HTTP
-     * listener of this Payara instance. The handshakes and the endpoint run on the listeners' threads, each
+     * listener of this Payara instance, and {@code streams} on {@code streamPath} (Server-Sent Events). The handshakes and the endpoint run on the listeners' threads, each
      * call inside {@code application}: an executor that runs a task on the calling thread with the
      * application's context (its class loader, naming, CDI), as a servlet request would have it.
      * {@code operationsCredential} says whether an {@code Authorization} header carries the operations token
@@ -54,16 +59,18 @@ public final class SocketTransport implements AutoCloseable {
      * @throws IllegalStateException when no listener could be reached: the node would have no WebSocket
      *     path, which must fail the deployment rather than run without one
      */
-    public static SocketTransport start(ServerEndpointConfig endpoint, HandshakeGuard guard, TransportSettings settings,
-            ScheduledExecutorService timers, ExecutorService executor, Executor application, Predicate<String> operationsCredential)
-            throws DeploymentException {
+    public static SocketTransport start(ServerEndpointConfig endpoint, String streamPath, EventStreams streams, HandshakeGuard guard,
+            TransportSettings settings, ScheduledExecutorService timers, ExecutorService executor, Executor application,
+            Predicate<String> operationsCredential) throws DeploymentException {
         // Tyrus's own buffer never fills: the scanner passes it no frame larger than the limit.
         TyrusContainer container = new TyrusContainer(Math.max(settings.maxFrameBytes(), settings.maxFrameBytesBeforeConnect()) + 64 * 1024,
                 timers, executor);
         container.register(endpoint);
         HeaderDeadline deadlines = new HeaderDeadline(settings.headerTimeoutMillis());
-        SocketTransport transport = new SocketTransport(container, deadlines, new RequestCheck(deadlines, operationsCredential),
-                new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application), timers);
+        SocketTransport transport = new SocketTransport(container, deadlines, new RequestCheck(deadlines, operationsCredential, false),
+                new RequestCheck(deadlines, operationsCredential, true),
+                new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application),
+                new EventStreamFilter(streamPath, streams, guard, application, timers), timers);
         try {
             for (FilterChain chain : PayaraListeners.chains()) {
                 transport.mount(chain);
@@ -88,9 +95,16 @@ public final class SocketTransport implements AutoCloseable {
                 }
             }
             if (codec >= 0 && !chain.contains(filter)) {
+                chain.add(codec + 1, streams);
                 chain.add(codec + 1, filter);
                 chain.add(codec + 1, check);
                 chain.add(codec, deadlines);
+                for (int i = 0; i < chain.size(); i++) {
+                    if (chain.get(i).getClass().getSimpleName().equals("Http2ServerFilter")) {
+                        chain.add(i + 1, http2Check); // requests over HTTP/2 appear only below it
+                        break;
+                    }
+                }
                 mounted.add(chain);
                 LOG.info(() -> "WebSocket upgrades taken off the listener after its HTTP codec: " + names(chain));
             }
@@ -120,7 +134,9 @@ public final class SocketTransport implements AutoCloseable {
         for (FilterChain chain : mounted) {
             synchronized (chain) {
                 chain.remove(filter);
+                chain.remove(streams);
                 chain.remove(check);
+                chain.remove(http2Check);
                 chain.remove(deadlines);
             }
         }

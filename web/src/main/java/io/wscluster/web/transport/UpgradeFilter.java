@@ -137,14 +137,7 @@ final class UpgradeFilter extends BaseFilter {
         WireConnection wire = new WireConnection(connection, request.isSecure(), scanner, client, timers);
         FrameFilter frames = new FrameFilter(scanner, wire, application);
         List<Filter> kept = below.computeIfAbsent(ctx.getFilterChain(), UpgradeFilter::filtersBelowCodec);
-        if (kept.stream().anyMatch(IdleTimeoutFilter.class::isInstance)) {
-            // The listener's keep-alive timeout is for HTTP; the hub's idle sweep judges sockets.
-            IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
-        }
-        connection.setProcessor(FilterChainBuilder.stateless().addAll(kept).add(frames).build());
-        // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
-        // coming, for the connection's life; this connection never passes the codec again.
-        connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+        leaveHttp(connection, kept, frames);
         connection.addCloseListener((closed, type) -> {
             frames.ended();
             guard.release(client);
@@ -158,8 +151,24 @@ final class UpgradeFilter extends BaseFilter {
         return true;
     }
 
+    /**
+     * Moves a connection off the listener's HTTP filters onto {@code kept} (what lies below the codec) and
+     * {@code top}: for the rest of its life it carries WebSocket frames or an event stream, not requests.
+     */
+    static void leaveHttp(Connection<?> connection, List<Filter> kept, Filter top) {
+        if (kept.stream().anyMatch(IdleTimeoutFilter.class::isInstance)) {
+            // The listener's keep-alive timeout is for HTTP (and counts only writes through the chain, which
+            // these are not); the hub's idle sweep and failed writes judge these connections.
+            IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
+        }
+        connection.setProcessor(FilterChainBuilder.stateless().addAll(kept).add(top).build());
+        // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
+        // coming, for the connection's life; this connection never passes the codec again.
+        connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+    }
+
     /** The listener's transport, TLS and idle-timeout filters: what lies below its HTTP codec, but for HTTP's header deadline. */
-    private static List<Filter> filtersBelowCodec(FilterChain chain) {
+    static List<Filter> filtersBelowCodec(FilterChain chain) {
         List<Filter> kept = new ArrayList<>();
         for (Filter filter : chain) {
             if (filter instanceof HttpCodecFilter) {
@@ -172,7 +181,7 @@ final class UpgradeFilter extends BaseFilter {
         throw new IllegalStateException("no HTTP codec in " + chain);
     }
 
-    private static List<String> lines(HttpRequestPacket request, String name) {
+    static List<String> lines(HttpRequestPacket request, String name) {
         List<String> lines = new ArrayList<>(1);
         request.getHeaders().values(name).forEach(lines::add);
         return lines;
@@ -198,7 +207,7 @@ final class UpgradeFilter extends BaseFilter {
     }
 
     /** The query's parameters; the guard has checked its syntax already. */
-    private static Map<String, String[]> parameters(String query) {
+    static Map<String, String[]> parameters(String query) {
         Map<String, List<String>> values = new HashMap<>();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
@@ -220,16 +229,23 @@ final class UpgradeFilter extends BaseFilter {
         respond(ctx, request, status, null, ErrorResponses.body(code, message), true);
     }
 
-    /** Writes the response to the handshake: Tyrus's headers, or a JSON body; a refusal closes the connection. */
+    /**
+     * Writes the response to the handshake: Tyrus's headers, or a JSON body; a refusal closes the connection, except
+     * over HTTP/2, where it ends only its stream (the connection carries other requests).
+     */
     static void respond(FilterChainContext ctx, HttpRequestPacket request, int status, UpgradeResponse tyrus,
             byte[] body, boolean close) {
         HttpResponsePacket response = request.getResponse();
-        response.setProtocol(Protocol.HTTP_1_1);
+        boolean http2 = request.getProtocol() == Protocol.HTTP_2_0;
+        boolean closeConnection = close && !http2;
+        if (!http2) {
+            response.setProtocol(Protocol.HTTP_1_1);
+        }
         response.setStatus(status);
         if (tyrus != null) {
             tyrus.getHeaders().forEach((name, values) -> response.setHeader(name, Utils.getHeaderFromList(values)));
         }
-        if (close) {
+        if (closeConnection) {
             response.setHeader("Connection", "close");
         }
         HttpContent.Builder<?> content = HttpContent.builder(response);
@@ -241,7 +257,7 @@ final class UpgradeFilter extends BaseFilter {
             response.setContentLength(0);
         }
         Connection<?> connection = ctx.getConnection();
-        ctx.write(content.last(close).build(), !close ? null : new EmptyCompletionHandler<WriteResult>() {
+        ctx.write(content.last(close).build(), !closeConnection ? null : new EmptyCompletionHandler<WriteResult>() {
             @Override
             public void completed(WriteResult result) {
                 connection.closeSilently();

@@ -6,9 +6,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.EmptyCompletionHandler;
-import org.glassfish.grizzly.WriteResult;
-import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 
@@ -21,53 +18,34 @@ import org.glassfish.tyrus.spi.Writer;
  */
 public final class WireConnection extends Writer {
 
-    private final Connection<?> connection;
-    private final boolean secure;
+    private final ConnectionWrites writes;
     private final FrameScanner scanner;
     private final String client;
     private final ScheduledExecutorService timers;
-    private final org.glassfish.grizzly.Writer<?> queue;
     private volatile LongConsumer onSkipped = length -> { };
 
     WireConnection(Connection<?> connection, boolean secure, FrameScanner scanner, String client, ScheduledExecutorService timers) {
-        this.connection = connection;
-        this.secure = secure;
+        this.writes = new ConnectionWrites(connection, secure);
         this.scanner = scanner;
         this.client = client;
         this.timers = timers;
-        this.queue = connection.getTransport().getWriter(false);
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public void write(ByteBuffer frames, CompletionHandler<ByteBuffer> handler) {
-        EmptyCompletionHandler<WriteResult> done = new EmptyCompletionHandler<>() {
-            @Override
-            public void completed(WriteResult result) {
+        writes.write(frames, failure -> {
+            if (failure == null) {
                 handler.completed(frames);
-            }
-
-            @Override
-            public void failed(Throwable failure) {
+            } else {
                 handler.failed(failure);
             }
-
-            @Override
-            public void cancelled() {
-                handler.cancelled();
-            }
-        };
-        if (secure) {
-            ((Connection) connection).write(Buffers.wrap(connection.getMemoryManager(), frames), done);
-        } else {
-            ((org.glassfish.grizzly.Writer) queue).write(connection, Buffers.wrap(connection.getMemoryManager(), frames), done);
-        }
+        });
     }
 
     /** Tyrus closes the transport once its close handshake is done: gracefully, after what is queued. */
     @Override
     public void close() throws IOException {
-        connection.closeSilently();
+        writes.close();
     }
 
     /** The client's address (the proxy's word for it where the peer is a trusted proxy). */
@@ -104,8 +82,6 @@ public final class WireConnection extends Writer {
 
     /** Closes the connection at once, dropping what it has not written. */
     public void abort() {
-        if (connection.isOpen()) {
-            connection.terminateSilently();
-        }
+        writes.abort();
     }
 }
