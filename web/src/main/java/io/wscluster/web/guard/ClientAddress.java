@@ -1,7 +1,6 @@
 package io.wscluster.web.guard;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The address and scheme a request came from: the peer's, or, when the peer is a trusted proxy, what that
@@ -11,7 +10,7 @@ import java.util.Set;
 record ClientAddress(String address, String scheme) {
 
     static ClientAddress of(String peer, boolean secure, List<String> forwardedFor, List<String> forwardedProto,
-            Set<String> trustedProxies) {
+            TrustedProxies trustedProxies) {
         String scheme = secure ? "https" : "http";
         if (!trustedProxies.contains(peer)) {
             return new ClientAddress(peer, scheme);

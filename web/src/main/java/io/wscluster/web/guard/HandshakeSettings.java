@@ -3,6 +3,7 @@ package io.wscluster.web.guard;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,18 +19,19 @@ import org.eclipse.microprofile.config.Config;
  *     client address; 0 disables; default 1000
  * @param maxHandshakesPerSecond {@code wscluster.handshake.max-per-second-per-address}: handshakes per
  *     second per client address; 0 disables; default 200
- * @param trustedProxies {@code wscluster.handshake.trusted-proxies}: addresses of proxies (HAProxy) whose
- *     {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed; none by default
+ * @param trustedProxies {@code wscluster.handshake.trusted-proxies}: addresses and CIDR ranges of proxies
+ *     (HAProxy) whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed, comma-separated
+ *     ({@code 127.0.0.1}, {@code 10.42.0.0/16}); none by default
  */
 public record HandshakeSettings(Set<String> allowedOrigins, int maxConnectionsPerAddress, int maxHandshakesPerSecond,
-        Set<String> trustedProxies) {
+        TrustedProxies trustedProxies) {
 
     public static HandshakeSettings from(Config config) {
         return new HandshakeSettings(
                 list(config, "wscluster.handshake.allowed-origins"),
                 config.getOptionalValue("wscluster.handshake.max-connections-per-address", Integer.class).orElse(1000),
                 config.getOptionalValue("wscluster.handshake.max-per-second-per-address", Integer.class).orElse(200),
-                list(config, "wscluster.handshake.trusted-proxies"));
+                TrustedProxies.of(List.copyOf(list(config, "wscluster.handshake.trusted-proxies"))));
     }
 
     /** The node's own origin (scheme and Host), a configured one, or any when {@code *} is configured; never "null". */
