@@ -4,6 +4,8 @@ import io.wscluster.cluster.ClusterCaches;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.infinispan.Cache;
@@ -34,8 +36,9 @@ public class IdempotencyWindow {
     }
 
     /** Whether a publish of {@code messageId} to {@code target} is the first within the window (and now recorded). */
-    public boolean first(String target, String messageId) {
+    public CompletionStage<Boolean> first(String target, String messageId) {
         Cache<String, Long> cache = caches.cache(CACHE);
-        return cache.putIfAbsent(target + '\n' + messageId, System.currentTimeMillis(), windowMillis, TimeUnit.MILLISECONDS) == null;
+        return cache.putIfAbsentAsync(target + '\n' + messageId, System.currentTimeMillis(), windowMillis, TimeUnit.MILLISECONDS)
+                .thenApply(Objects::isNull);
     }
 }

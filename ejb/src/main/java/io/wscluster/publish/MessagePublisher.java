@@ -25,6 +25,8 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -53,8 +55,15 @@ public class MessagePublisher {
     /** Where a keyed publish is told from its repeats when no stream does it (see {@link IdempotencyWindow}). */
     public interface Claims {
         /** Whether a publish of the message to the target is the first within the window (and now recorded). */
-        boolean first(String target, String messageId);
+        CompletionStage<Boolean> first(String target, String messageId);
     }
+
+    /**
+     * Per target without a stream (a channel without history, a user), the hand-over to the broker of its
+     * last publish still waiting for its claim: a later publish to that target is handed over after it, so a
+     * publisher's order holds while claims are answered in any order. Absent while none waits.
+     */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> handovers = new ConcurrentHashMap<>();
 
     @Inject
     public MessagePublisher(ChannelCatalog channels, LocalNode node, Broker broker, Metrics metrics, ClusterLag lag,
@@ -259,12 +268,45 @@ public class MessagePublisher {
         return deliver(message, message.isDirect() ? ChannelOptions.DEFAULTS : channelOptions.apply(message.channel()));
     }
 
+    /**
+     * Sends a message, or answers a keyed repeat as the first without sending it. A stream tells repeats
+     * itself; elsewhere the key is claimed in the cluster's window first, without blocking the caller
+     * (a claim is a round trip to its owners), and the target's publishes keep their order (handovers).
+     */
     private CompletableFuture<Message> deliver(Message message, ChannelOptions options) {
         boolean streamChecksKey = !message.isDirect() && options.keepsHistory();
-        if (!streamChecksKey && IdempotencyKeys.isKeyed(message.id())
-                && !claims.first(message.isDirect() ? "@" + message.user() : message.channel(), message.id())) {
-            return CompletableFuture.completedFuture(message); // a repeat within the window: answered as the first, not sent
+        if (streamChecksKey) {
+            return toBroker(message, options);
         }
+        String target = message.isDirect() ? "@" + message.user() : message.channel();
+        boolean keyed = IdempotencyKeys.isKeyed(message.id());
+        if (!keyed && !handovers.containsKey(target)) {
+            return toBroker(message, options); // nothing waits before it
+        }
+        CompletableFuture<Boolean> claim = keyed ? claims.first(target, message.id()).toCompletableFuture() : CompletableFuture.completedFuture(true);
+        CompletableFuture<Message> result = new CompletableFuture<>();
+        CompletableFuture<Void> handover = handovers.compute(target, (t, previous) ->
+                (previous == null ? claim : previous.thenCombine(claim, (done, first) -> first)).handle((first, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else if (!first) {
+                        result.complete(message); // a repeat within the window: answered as the first, not sent
+                    } else {
+                        toBroker(message, options).whenComplete((sent, sendFailure) -> {
+                            if (sendFailure != null) {
+                                result.completeExceptionally(sendFailure);
+                            } else {
+                                result.complete(sent);
+                            }
+                        });
+                    }
+                    return null;
+                }));
+        handover.whenComplete((done, failure) -> handovers.remove(target, handover));
+        return result;
+    }
+
+    private CompletableFuture<Message> toBroker(Message message, ChannelOptions options) {
         return broker.publish(message, options).thenApply(sent -> {
             metrics.published(sent.origin());
             return sent;

@@ -54,7 +54,7 @@ class HubDeliveryTest extends DeliveryContract {
         private final MemoryBroker broker = new MemoryBroker(streams, hub);
         private final java.util.Set<String> keyed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final MessagePublisher publisher = new MessagePublisher(LocalFixture::known, LocalFixture::options, "test-", broker,
-                NoopMetricRegistry.metrics(), () -> { }, (target, id) -> keyed.add(target + ' ' + id), new PublishSettings(65536, 300_000));
+                NoopMetricRegistry.metrics(), () -> { }, (target, id) -> java.util.concurrent.CompletableFuture.completedFuture(keyed.add(target + ' ' + id)), new PublishSettings(65536, 300_000));
         private final AtomicLong ids = new AtomicLong();
 
         private static ChannelOptions options(String channel) {
