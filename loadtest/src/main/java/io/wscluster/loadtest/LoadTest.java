@@ -1,5 +1,6 @@
 package io.wscluster.loadtest;
 
+import io.wscluster.loadtest.run.Options;
 import io.wscluster.loadtest.run.Coordinator;
 import io.wscluster.loadtest.run.Worker;
 

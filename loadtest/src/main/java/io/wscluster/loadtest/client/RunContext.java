@@ -2,7 +2,7 @@ package io.wscluster.loadtest.client;
 
 import io.wscluster.loadtest.measure.MessageId;
 import io.wscluster.loadtest.measure.Tallies;
-import io.wscluster.loadtest.run.ChannelMix;
+import io.wscluster.loadtest.client.ChannelMix;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

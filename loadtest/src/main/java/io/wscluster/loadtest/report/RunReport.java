@@ -1,6 +1,5 @@
 package io.wscluster.loadtest.report;
 
-import io.wscluster.loadtest.run.ClusterNodes.Sample;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -26,7 +25,7 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         int connectionsAsked, int maxSubscribed, Accept accept, double publishSeconds, long published, long acknowledged,
                         long skipped, long delivered, long expected, long distinct, long duplicates, long late,
                         List<Missed> missed, Recovery recovery, Map<String, Long> closes, Map<String, Long> errors, Failover failover,
-                        List<Sample> nodesBefore, List<Sample> nodesAfter, double nodeCpuSeconds) {
+                        List<NodeSample> nodesBefore, List<NodeSample> nodesAfter, double nodeCpuSeconds) {
 
     private static final int MISSED_SHOWN = 5;
     private static final int MISSED_IN_JSON = 100;
@@ -123,8 +122,8 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
         }
         if (!nodesAfter.isEmpty()) {
             s.append("  nodes         heap after full GC and RSS, before and while holding the connections").append(System.lineSeparator());
-            for (Sample after : nodesAfter) {
-                Sample before = nodesBefore.stream().filter(b -> b.node().equals(after.node())).findFirst().orElse(null);
+            for (NodeSample after : nodesAfter) {
+                NodeSample before = nodesBefore.stream().filter(b -> b.node().equals(after.node())).findFirst().orElse(null);
                 s.append(String.format(Locale.ROOT, "    %-8s %,7d conns  heap %s -> %s MiB  RSS %s -> %s MiB", after.node(), after.connections(),
                         before == null ? "?" : mib(before.heapUsedBytes()), mib(after.heapUsedBytes()),
                         before == null ? "?" : mib(before.rssBytes()), mib(after.rssBytes())));
@@ -226,7 +225,7 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
         return json;
     }
 
-    private static JsonArrayBuilder samples(List<Sample> samples) {
+    private static JsonArrayBuilder samples(List<NodeSample> samples) {
         JsonArrayBuilder json = Json.createArrayBuilder();
         samples.forEach(s -> json.add(Json.createObjectBuilder().add("node", s.node()).add("pid", s.pid())
                 .add("connections", s.connections()).add("heapUsedBytes", s.heapUsedBytes()).add("rssBytes", s.rssBytes())));

@@ -1,5 +1,7 @@
 package io.wscluster.loadtest.run;
 
+import io.wscluster.loadtest.report.NodeSample;
+
 import io.wscluster.loadtest.client.Credentials;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -39,10 +41,6 @@ public final class ClusterNodes {
         this.credentials = Credentials.from(runDir.resolve("secrets.env"));
     }
 
-    /** One node's footprint: its own count of connections, heap used after a full GC, resident memory. */
-    public record Sample(String node, long pid, int connections, long heapUsedBytes, long rssBytes) {
-    }
-
     /**
      * Sends {@code signal} (KILL or TERM) to the node's process. Refuses a PID whose process is not a
      * Payara Micro (a stale PID file must never kill something else).
@@ -65,14 +63,14 @@ public final class ClusterNodes {
         return pid;
     }
 
-    public List<Sample> sample() throws IOException, InterruptedException {
-        List<Sample> samples = new ArrayList<>();
+    public List<NodeSample> sample() throws IOException, InterruptedException {
+        List<NodeSample> samples = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(runDir)) {
             for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("node-")).sorted().toList()) {
                 String node = dir.getFileName().toString();
                 long pid = pid(node);
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    samples.add(new Sample(node, pid, connections(dir, node), heapAfterGc(pid), rss(pid)));
+                    samples.add(new NodeSample(node, pid, connections(dir, node), heapAfterGc(pid), rss(pid)));
                 }
             }
         }

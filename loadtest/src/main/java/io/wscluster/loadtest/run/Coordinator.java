@@ -1,6 +1,9 @@
 package io.wscluster.loadtest.run;
 
-import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.client.ChannelMix;
+import io.wscluster.loadtest.report.NodeSample;
+
+import io.wscluster.loadtest.run.Options;
 import io.wscluster.loadtest.client.Reconnection;
 import io.wscluster.loadtest.measure.Clock;
 import io.wscluster.loadtest.measure.MessageId;
@@ -93,8 +96,8 @@ public final class Coordinator {
                 Path.of(given.string("run-dir", "payara/target/run"))) : null;
         System.out.println(describe());
 
-        List<ClusterNodes.Sample> nodesBefore = sampled == null ? List.of() : sampled.sample();
-        List<ClusterNodes.Sample> nodesAfter = List.of();
+        List<NodeSample> nodesBefore = sampled == null ? List.of() : sampled.sample();
+        List<NodeSample> nodesAfter = List.of();
         List<JsonObject> finals = new ArrayList<>();
         long publishStart;
         long publishStop;
@@ -305,12 +308,12 @@ public final class Coordinator {
     }
 
     private RunReport report(String label, List<JsonObject> finals, double publishSeconds, Kill kill,
-                             List<ClusterNodes.Sample> before, List<ClusterNodes.Sample> after, double nodeCpuSeconds) {
+                             List<NodeSample> before, List<NodeSample> after, double nodeCpuSeconds) {
         return report(label, finals, publishSeconds, kill, before, after).withNodeCpuSeconds(nodeCpuSeconds);
     }
 
     private RunReport report(String label, List<JsonObject> finals, double publishSeconds, Kill kill,
-                             List<ClusterNodes.Sample> before, List<ClusterNodes.Sample> after) {
+                             List<NodeSample> before, List<NodeSample> after) {
         if (interactive) {
             System.err.println();
         }

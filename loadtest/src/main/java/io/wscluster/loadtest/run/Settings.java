@@ -1,6 +1,7 @@
 package io.wscluster.loadtest.run;
 
-import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.client.ChannelMix;
+import io.wscluster.loadtest.run.Options;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

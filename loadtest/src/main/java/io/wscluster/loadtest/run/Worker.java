@@ -1,6 +1,6 @@
 package io.wscluster.loadtest.run;
 
-import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.run.Options;
 import io.wscluster.loadtest.client.BenchSocket;
 import io.wscluster.loadtest.client.Connector;
 import io.wscluster.loadtest.client.Credentials;

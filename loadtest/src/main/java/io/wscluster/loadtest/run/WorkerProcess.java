@@ -1,6 +1,6 @@
 package io.wscluster.loadtest.run;
 
-import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.run.Options;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;

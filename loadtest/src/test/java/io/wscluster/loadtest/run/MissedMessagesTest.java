@@ -1,5 +1,6 @@
 package io.wscluster.loadtest.run;
 
+import io.wscluster.loadtest.client.ChannelMix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.wscluster.loadtest.measure.MessageId;

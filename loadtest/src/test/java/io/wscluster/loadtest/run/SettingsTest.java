@@ -3,7 +3,7 @@ package io.wscluster.loadtest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.wscluster.loadtest.Options;
+import io.wscluster.loadtest.run.Options;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.wscluster.loadtest.run;
+package io.wscluster.loadtest.client;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.wscluster.loadtest;
+package io.wscluster.loadtest.run;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.wscluster.loadtest.run;
+package io.wscluster.loadtest.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
