@@ -32,7 +32,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The structure the README's architecture section describes, checked on the compiled classes of both
+ * The structure docs/architecture.md describes, checked on the compiled classes of both
  * modules: no cycles between packages or between beans, the cluster package at the bottom, the client API
  * on its own, and the web module on the services' surface only.
  */

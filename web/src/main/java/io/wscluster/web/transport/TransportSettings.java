@@ -6,8 +6,8 @@ import org.eclipse.microprofile.config.Config;
  * How the WebSocket transport reads clients, from MicroProfile Config.
  *
  * @param maxFrameBytes {@code wscluster.message.max-bytes}: the largest frame (or fragmented message) payload
- *     a connection that has sent its token may send; larger single frames are skipped unread and answered
- *     with MESSAGE_TOO_LARGE, larger fragmented messages closed with 1009; default 65536
+ *     a connection that has sent its token may send; a larger message, one frame or fragments, is skipped
+ *     unread and answered with MESSAGE_TOO_LARGE, the connection kept; default 65536
  * @param maxFrameBytesBeforeConnect {@code wscluster.socket.max-frame-bytes-before-connect}: the same limit for
  *     a connection that has not yet proven its user (its {@code connect} frame is small); default 16384
  * @param partialFramesBudgetBytes {@code wscluster.socket.partial-frames-budget-bytes}: the most this node
