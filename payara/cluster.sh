@@ -4,6 +4,9 @@
 #   payara/cluster.sh up [N]    start HAProxy and N nodes (default 3); wait until the registry shows N READY
 #                               nodes and HAProxy routes to all of them; print the entry URLs
 #   payara/cluster.sh start I   start node I again (after it was killed or drained), e.g. to watch it rejoin
+#   payara/cluster.sh roll      replace every node, one at a time (drained, started again with the build in
+#                               payara/target and the environment now), each once the one before is READY, back
+#                               in HAProxy and no node's caches are rebalancing
 #   payara/cluster.sh status    each node's PID, port and readiness, and HAProxy's view of them
 #   payara/cluster.sh down      SIGTERM every node (each drains its clients), then HAProxy; remove the directories
 #   payara/cluster.sh token USER [TTL] [CHANNELS]
@@ -284,6 +287,48 @@ start() {
     echo "node-$i  pid $(cat "$dir/pid")  ready"
 }
 
+# True when every node's readiness says its caches are not moving entries between owners.
+settled() { # count
+    local i dir body
+    for ((i = 1; i <= $1; i++)); do
+        dir="$run/node-$i"
+        body=$(http_get "$(cat "$dir/http-host")" "$(cat "$dir/http-port")" /health/ready "") || return 1
+        grep -Eq '"rebalancing" *: *"?false' <<<"$body" || return 1
+    done
+}
+
+# Replaces every node, one at a time, with the build now in payara/target (the same build restarted, or a
+# newer one) and the configuration now in the environment: each drained first (SIGTERM: its clients move to
+# the others and resume from their positions), started again, and the next one only once this one is READY in
+# the registry and back in HAProxy, and no node's caches are still rebalancing (no stream is left with one copy).
+roll() {
+    local count i dir pid deadline
+    count=$(node_dirs | wc -l)
+    [ "$count" -gt 0 ] || die "no cluster in $run"
+    load_secrets
+    for ((i = 1; i <= count; i++)); do
+        dir="$run/node-$i"
+        if alive "$dir"; then
+            pid=$(cat "$dir/pid")
+            kill -TERM "$pid" 2>/dev/null || true
+            deadline=$((SECONDS + 60))
+            while kill -0 "$pid" 2>/dev/null; do
+                [ $SECONDS -lt $deadline ] || die "node-$i (pid $pid) did not exit within 60 s of SIGTERM"
+                sleep 0.2
+            done
+        fi
+        start_node "$i" "$count"
+        wait_ready "$dir"
+        with_lb && wait_lb "node-$i"
+        deadline=$((SECONDS + ready_timeout))
+        until [ "$(ready_nodes "$(addr 1)" "$http_base")" -ge "$count" ] && settled "$count"; do
+            [ $SECONDS -lt $deadline ] || die "after node-$i: not $count READY and settled within ${ready_timeout}s"
+            sleep 0.5
+        done
+        echo "node-$i  pid $(cat "$dir/pid")  rolled"
+    done
+}
+
 status() {
     local dir state
     [ -n "$(node_dirs)" ] || { echo "no nodes"; return 0; }
@@ -328,8 +373,9 @@ down() {
 case "${1:-}" in
     up) up "${2:-3}" ;;
     start) start "${2:-}" ;;
+    roll) roll ;;
     status) status ;;
     down) down ;;
     token) shift; token "$@" ;;
-    *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.Config;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
+import org.infinispan.distribution.DistributionManager;
 import org.infinispan.factories.GlobalComponentRegistry;
 import org.infinispan.manager.ClusterExecutor;
 import org.infinispan.manager.DefaultCacheManager;
@@ -158,6 +159,27 @@ public class ClusterCaches {
     public int viewSize() {
         DefaultCacheManager current = manager;
         return current == null || current.getMembers() == null ? 0 : current.getMembers().size();
+    }
+
+    /**
+     * Whether any cache this node runs is moving entries between owners (a node joined or left): a rolling
+     * restart waits until no node is, so that no stream loses its last copy.
+     */
+    public boolean rebalancing() {
+        DefaultCacheManager current = manager;
+        if (current == null) {
+            return false;
+        }
+        for (String name : current.getCacheNames()) {
+            if (current.isRunning(name)) {
+                @SuppressWarnings("deprecation") // the topology's phase says the same with more ceremony
+                DistributionManager distribution = current.getCache(name).getAdvancedCache().getDistributionManager();
+                if (distribution != null && distribution.isRehashInProgress()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public boolean isCoordinator() {

@@ -67,6 +67,11 @@ public class NodeRegistry {
     }
 
     /** The quorum ({@code wscluster.health.min-members}) a view must hold, and whether this node's does. */
+    /** Whether this node's caches are moving entries between owners (see {@link ClusterCaches#rebalancing()}). */
+    public boolean rebalancing() {
+        return caches.rebalancing();
+    }
+
     public int quorum() {
         return caches.quorum();
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +42,19 @@ public final class ClusterScript {
         this.javaOptions = javaOptions;
     }
 
-    /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero. */
+    /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero or runs past 300 s. */
     public String run(String... args) throws IOException, InterruptedException {
+        return run(Duration.ofSeconds(300), args);
+    }
+
+    /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero or runs past {@code timeout}. */
+    public String run(Duration timeout, String... args) throws IOException, InterruptedException {
         if (args.length > 0 && args[0].equals("down")) {
             keepNodeLogs();
         }
         List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         command.addAll(List.of(args));
-        return exec(command);
+        return exec(command, timeout);
     }
 
     /**
@@ -125,6 +131,10 @@ public final class ClusterScript {
     }
 
     public String exec(List<String> command) throws IOException, InterruptedException {
+        return exec(command, Duration.ofSeconds(300));
+    }
+
+    private String exec(List<String> command, Duration timeout) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("WSCLUSTER_RUN_DIR", runDir.toString());
         builder.environment().put("WSCLUSTER_HTTP_PORT", Integer.toString(httpPort));
@@ -145,7 +155,7 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_LB_STATS_PORT", Integer.toString(statsPort()));
         Process process = builder.start();
         // The script bounds its own waits (WSCLUSTER_READY_TIMEOUT); this bounds the test.
-        if (!process.waitFor(300, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(command + " did not finish");
         }

@@ -44,6 +44,8 @@ public class ReadinessCheck implements HealthCheck {
                 .withData("subscriptions", hub.subscriptions())
                 .withData("lagMillis", hub.lagMillis())
                 .withData("overloaded", hub.overloaded())
+                // Not a reason to be unready (every node rebalances when one joins): what a rolling restart waits for.
+                .withData("rebalancing", registry.rebalancing())
                 .status(running && state.acceptsClients() && registry.hasQuorum())
                 .build();
     }
