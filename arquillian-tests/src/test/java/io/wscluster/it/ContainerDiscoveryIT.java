@@ -55,7 +55,11 @@ class ContainerDiscoveryIT {
     private static final Duration START = Duration.ofMinutes(4);
     private static final Path CONF = Path.of("target", "containers.conf").toAbsolutePath();
     private static final Path LOGS = Path.of("target", "container-logs").toAbsolutePath();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * HTTP/1.1, no h2c upgrade: in two of four runs the first request to a container's node, a POST that the
+     * JDK's client offered to upgrade to HTTP/2, got an empty 500 logged nowhere (not understood yet).
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private static final List<String> started = new ArrayList<>();
 
@@ -125,11 +129,12 @@ class ContainerDiscoveryIT {
             JsonObject connected = subscriber.request("c", "{\"type\":\"connect\",\"token\":\"" + Tokens.hs256("carol", Duration.ofHours(1))
                     + "\",\"id\":\"c\"}");
             assertEquals("connected", connected.getString("type"), connected::toString);
-            subscriber.subscribe("news");
-            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(from) + ":8080/api/channels/news/messages"))
+            // A channel without history: what crosses is the clustered CDI event (Hazelcast), the membership under test.
+            subscriber.subscribe("room.discovery");
+            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(from) + ":8080/api/channels/room.discovery/messages"))
                     .header("Authorization", "Bearer " + Node.API_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"from\":" + from + "}")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(202, published.statusCode(), published::body);
+            assertEquals(202, published.statusCode(), () -> "node " + from + ": " + published.body());
             String id = Json.createReader(new StringReader(published.body())).readObject().getString("id");
             assertEquals(from, subscriber.awaitMessage(id).getJsonObject("data").getInt("from"));
         }

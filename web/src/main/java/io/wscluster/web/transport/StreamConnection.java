@@ -55,6 +55,8 @@ public final class StreamConnection {
                 .append("\r\nConnection: close\r\n");
         if (status == 401) {
             head.append("WWW-Authenticate: Bearer\r\n");
+        } else if (status == 429 || status == 503) {
+            head.append("Retry-After: 1\r\n");
         }
         allowOrigin(head);
         byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
