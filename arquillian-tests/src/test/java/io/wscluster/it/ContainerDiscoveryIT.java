@@ -56,7 +56,7 @@ class ContainerDiscoveryIT {
     private static final Path CONF = Path.of("target", "containers.conf").toAbsolutePath();
     private static final Path LOGS = Path.of("target", "container-logs").toAbsolutePath();
     /**
-     * HTTP/1.1, no h2c upgrade: in two of four runs the first request to a container's node, a POST that the
+     * HTTP/1.1, no h2c upgrade: in two of three runs the first request to a container's node, a POST that the
      * JDK's client offered to upgrade to HTTP/2, got an empty 500 logged nowhere (not understood yet).
      */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
