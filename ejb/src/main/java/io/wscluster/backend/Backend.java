@@ -1,7 +1,11 @@
 package io.wscluster.backend;
 
 import io.wscluster.api.ErrorCode;
+import io.wscluster.hub.Connection;
+import io.wscluster.hub.Hub;
+import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.JsonText;
+import io.wscluster.protocol.ServerFrames;
 import io.wscluster.security.Identity;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -18,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -106,6 +111,30 @@ public class Backend {
     /** {@code {"user", "connection"}}: may refuse (the connection closes) or name the next expiry. */
     public CompletionStage<Decision> refresh(Identity identity, String connection) {
         return ask("refresh", asking(identity, connection));
+    }
+
+    /**
+     * A connection's credential expired: it closes (4004), unless the backend decides refreshes
+     * ({@code wscluster.backend.refresh}) and keeps it; then {@code renewed} gets the identity it lives on
+     * as (told to the client with {@code refreshed} when the backend names the next expiry), or the
+     * connection closes with the application's message.
+     */
+    public void expired(Identity identity, Connection connection, Hub hub, Consumer<Identity> renewed) {
+        if (!decidesRefresh() || identity == null || identity.user() == null) {
+            hub.close(connection, CloseCodes.tokenExpired());
+            return;
+        }
+        refresh(identity, connection.id()).whenComplete((decision, failure) -> {
+            if (decision == null || !decision.allowed()) {
+                hub.close(connection, decision == null ? CloseCodes.tokenExpired() : CloseCodes.refreshRefused(decision.message()));
+                return;
+            }
+            Identity next = decision.applyTo(new Identity(identity.user(), Long.MAX_VALUE, identity.grants(), false));
+            if (next.expiresAtMillis() != Long.MAX_VALUE) {
+                connection.send(ServerFrames.refreshedByServer(identity.user(), next.expiresAtMillis()));
+            }
+            renewed.accept(next);
+        });
     }
 
     private static JsonObjectBuilder asking(Identity identity, String connection) {

@@ -268,22 +268,8 @@ public class SocketEndpoint extends Endpoint {
 
     /** The credential expired: the backend may keep the connection (wscluster.backend.refresh), else it closes. */
     private void expired() {
-        Identity who = identity;
-        Backend backend = services.backend();
-        if (!backend.decidesRefresh() || who == null || who.user() == null) {
-            services.hub().close(connection, CloseCodes.tokenExpired());
-            return;
-        }
-        backend.refresh(who, connection.id()).whenComplete((decision, failure) -> {
-            if (decision == null || !decision.allowed()) {
-                services.hub().close(connection, decision == null ? CloseCodes.tokenExpired() : CloseCodes.refreshRefused(decision.message()));
-                return;
-            }
-            Identity renewed = decision.applyTo(new Identity(who.user(), Long.MAX_VALUE, who.grants(), false));
+        services.backend().expired(identity, connection, services.hub(), renewed -> {
             identity = renewed;
-            if (renewed.expiresAtMillis() != Long.MAX_VALUE) {
-                connection.send(ServerFrames.refreshedByServer(who.user(), renewed.expiresAtMillis()));
-            }
             expireAt(renewed.expiresAtMillis());
         });
     }

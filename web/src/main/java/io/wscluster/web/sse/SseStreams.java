@@ -8,7 +8,6 @@ import io.wscluster.channel.ChannelOptions;
 import io.wscluster.control.UserControl;
 import io.wscluster.hub.Connection;
 import io.wscluster.hub.Hub;
-import io.wscluster.protocol.CloseCodes;
 import io.wscluster.protocol.ServerFrames;
 import io.wscluster.protocol.UserIds;
 import io.wscluster.registry.LocalNode;
@@ -148,23 +147,8 @@ public final class SseStreams implements EventStreams {
         if (identity.expiresAtMillis() == Long.MAX_VALUE) {
             return;
         }
-        lifetime.expires(timers.schedule(() -> {
-            if (!backend.decidesRefresh() || identity.user() == null) {
-                hub.close(connection, CloseCodes.tokenExpired());
-                return;
-            }
-            backend.refresh(identity, connection.id()).whenComplete((decision, failure) -> {
-                if (decision == null || !decision.allowed()) {
-                    hub.close(connection, decision == null ? CloseCodes.tokenExpired() : CloseCodes.refreshRefused(decision.message()));
-                    return;
-                }
-                Identity renewed = decision.applyTo(new Identity(identity.user(), Long.MAX_VALUE, identity.grants(), false));
-                if (renewed.expiresAtMillis() != Long.MAX_VALUE) {
-                    connection.send(ServerFrames.refreshedByServer(identity.user(), renewed.expiresAtMillis()));
-                }
-                expireAt(lifetime, connection, renewed);
-            });
-        }, Math.max(0, identity.expiresAtMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
+        lifetime.expires(timers.schedule(() -> backend.expired(identity, connection, hub, renewed -> expireAt(lifetime, connection, renewed)),
+                Math.max(0, identity.expiresAtMillis() - System.currentTimeMillis()), TimeUnit.MILLISECONDS));
     }
 
     /** Ends a stream's hub connection once, whether the client leaves before the connection is opened or after. */
