@@ -1,9 +1,10 @@
-// Exercises the JavaScript client library against two running nodes:
+// Exercises the JavaScript client library, installed from its npm package, against two running nodes
+// (ClientLibraryIT packs client-js/, installs the tarball beside a copy of this script and runs it there):
 //   node --experimental-websocket client-check.mjs NODE1_HTTP NODE2_HTTP
 // Connects to node 2 first, subscribes, receives, publishes; then drains node 2 and checks that the
 // client reconnects to node 1 by itself, resubscribes, and receives again; and that unsubscribe works.
 // Every wait is bounded; exit code 0 on success.
-import { WsclusterClient } from '../../../../web/src/main/webapp/client/wscluster.js';
+import { WsclusterClient } from 'wscluster-client';
 
 const [node1, node2] = process.argv.slice(2);
 const ws = (http) => http.replace(/^http/, 'ws') + '/ws';

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeScript {
 
     private static final Path DIR = Path.of("src", "test", "browser").toAbsolutePath();
+    private static final Path CLIENT_PACKAGE = Path.of("..", "client-js").toAbsolutePath().normalize();
 
     private final Process process;
     private final Path log;
@@ -37,15 +38,51 @@ public final class NodeScript {
 
     /** Starts {@code node nodeArgs...} in src/test/browser. */
     public static NodeScript start(String name, String... nodeArgs) throws IOException {
+        return startIn(DIR, name, nodeArgs);
+    }
+
+    /** Starts {@code node nodeArgs...} in {@code dir}. */
+    public static NodeScript startIn(Path dir, String name, String... nodeArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of("node"));
         command.addAll(List.of(nodeArgs));
         Path log = Path.of("target", name + ".log").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("WSCLUSTER_API_KEY", Node.API_KEY);
         builder.environment().put("WSCLUSTER_ADMIN_TOKEN", Node.ADMIN_TOKEN);
         Process process = builder
                 .redirectOutput(log.toFile()).start();
         return new NodeScript(process, log);
+    }
+
+    /**
+     * An application directory (target/NAME) with the JavaScript client installed from its npm package, as a
+     * user installs it: client-js/ packed with {@code npm pack}, the tarball installed with {@code npm install}
+     * (the package has no dependencies, so no registry is asked), and {@code scripts} from src/test/browser
+     * copied beside it, where they import it by its name.
+     */
+    public static Path withPackedClient(String name, String... scripts) throws IOException, InterruptedException {
+        Path app = Path.of("target", name).toAbsolutePath();
+        Files.createDirectories(app);
+        String tarball = npm(app, "pack", CLIENT_PACKAGE.toString(), "--pack-destination", app.toString()).strip().lines()
+                .reduce((first, last) -> last).orElseThrow();
+        Files.writeString(app.resolve("package.json"), "{\"name\":\"" + name + "\",\"private\":true,\"type\":\"module\","
+                + "\"dependencies\":{\"wscluster-client\":\"file:" + tarball + "\"}}\n");
+        npm(app, "install", "--offline", "--no-audit", "--no-fund");
+        for (String script : scripts) {
+            Files.copy(DIR.resolve(script), app.resolve(script), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return app;
+    }
+
+    private static String npm(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("npm"));
+        command.addAll(List.of(args));
+        Process npm = new ProcessBuilder(command).directory(dir.toFile()).start();
+        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(npm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(npm.waitFor(120, TimeUnit.SECONDS), "npm " + String.join(" ", args) + " did not finish");
+        assertEquals(0, npm.exitValue(), () -> "npm " + String.join(" ", args) + ":\n" + output + errors);
+        return output;
     }
 
     public boolean isAlive() {

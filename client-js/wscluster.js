@@ -1,8 +1,8 @@
 // wscluster JavaScript client: an ES module with no dependencies and no build step, for browsers and
 // Node (20+: pass `WebSocket` from a library, or run with --experimental-websocket; 22+ has it built in).
-// Served by every node at /client/wscluster.js.
+// Served by every node at /client/wscluster.js, and the npm package wscluster-client (client-js/ in the repository).
 //
-//   import { WsclusterClient } from '/client/wscluster.js';
+//   import { WsclusterClient } from 'wscluster-client';   // or from '/client/wscluster.js' in a page
 //   const client = new WsclusterClient({ urls: ['wss://chat.example.com/ws'], token: () => fetchTokenFromMyApp() });
 //   client.on('message', (m) => console.log(m.channel, m.data));
 //   client.on('state', (s) => console.log('now', s));
@@ -101,6 +101,7 @@ export class WsclusterClient {
         }
         this.transportIndex = 0;
         this.streamWaits = new Map();    // channel -> [{ resolve, reject, timer }]: subscriptions the stream answers
+        this.openWaits = new Map();      // channel -> [{ resolve, reject }]: subscriptions the next connection answers
         this.listeners = new Map();
         this.channels = new Set();       // what to resubscribe after a reconnect
         this.positions = new Map();      // channel -> { epoch, offset }: where this client stands in its stream
@@ -113,10 +114,11 @@ export class WsclusterClient {
     }
 
     /**
-     * @param {'message'|'state'|'error'|'reconnect'|'ready'|'unrecovered'|'join'|'leave'|'subscribed'|'unsubscribed'|'refreshed'|'disconnected'} event
+     * @param {'message'|'state'|'error'|'reconnect'|'ready'|'unrecovered'|'resubscribeFailed'|'join'|'leave'|'subscribed'|'unsubscribed'|'refreshed'|'disconnected'|'transport'} event
      *   'ready' fires each time the connection is open and every remembered channel's subscription has been
      *   answered (after connect and every reconnect); 'unrecovered' with a channel whose missed messages could
-     *   not all be replayed. The server API's acts: 'subscribed' and 'unsubscribed' ({ channel, server: true }:
+     *   not all be replayed; 'resubscribeFailed' ({ channel, error }) when the server refused a remembered
+     *   channel after a reconnect (the client forgets it). The server API's acts: 'subscribed' and 'unsubscribed' ({ channel, server: true }:
      *   a channel the server put this user on, or took it off; the first is not resubscribed after a reconnect,
      *   the second is forgotten), 'refreshed' ({ expiresAt }), and 'disconnected' ({ code, reason }) when the
      *   server closed the connection for good (a disconnect or ban; the client does not reconnect).
@@ -252,8 +254,10 @@ export class WsclusterClient {
             }
             this.#opened(socket);
             // Resubscribe everything; a failure here is reported, not fatal. 'ready' follows once all are answered.
-            const resubscribed = [...this.channels].map((channel) =>
-                this.#subscribe(channel).catch((e) => this.#emit('error', e)));
+            // A subscribe() made while not connected waits for this one (openWaits) rather than sending its own.
+            const resubscribed = [...this.channels].map((channel) => this.#subscribe(channel).then(
+                (reply) => this.#settleOpenWaits(channel, null, reply),
+                (e) => this.#settleOpenWaits(channel, e) || this.#resubscribeFailed(channel, e)));
             Promise.all(resubscribed).then(() => { if (this.socket === socket) this.#emit('ready', [...this.channels]); });
         };
         socket.onmessage = (event) => this.#onFrame(event.data);
@@ -261,9 +265,44 @@ export class WsclusterClient {
         socket.onerror = () => { /* a close event follows */ };
     }
 
+    /**
+     * A remembered channel was not subscribed again. Refused by the server (its rights changed, the channel
+     * went away): forgotten, and 'resubscribeFailed' tells the application. Lost with the connection or
+     * timed out: kept, so the next connection tries again.
+     */
+    /**
+     * Settles the subscribe() calls waiting for a channel's subscription on connect; a lost connection leaves
+     * them waiting for the next. Returns whether any waited.
+     */
+    #settleOpenWaits(channel, error, reply) {
+        const waits = this.openWaits.get(channel);
+        if (!waits || error?.code === 'DISCONNECTED') return false;
+        this.openWaits.delete(channel);
+        for (const { resolve, reject } of waits) error ? reject(error) : resolve(reply);
+        return true;
+    }
+
+    /** The answer to a channel's subscription when the connection opens (and every remembered channel is sent). */
+    #nextAnswer(channel) {
+        return new Promise((resolve, reject) => {
+            this.openWaits.set(channel, [...(this.openWaits.get(channel) || []), { resolve, reject }]);
+        });
+    }
+
+    #resubscribeFailed(channel, error) {
+        if (error?.code === 'DISCONNECTED' || error?.code === 'TIMEOUT') {
+            this.#emit('error', error);
+            return;
+        }
+        this.channels.delete(channel);
+        this.positions.delete(channel);
+        this.#emit('resubscribeFailed', { channel, error });
+    }
+
     /** Subscribes from the last position, where the channel keeps history. */
     #subscribe(channel) {
         if (this.transport === 'sse') return this.#streamSubscribe(channel);
+        if (this.state !== 'open' || this.socket?.readyState !== 1) return this.#nextAnswer(channel);
         const since = this.positions.get(channel);
         const frame = since ? { type: 'subscribe', channel, since } : { type: 'subscribe', channel };
         // The reply is handled (a microtask) before the next frame's event: replayed messages come after it.
@@ -455,9 +494,10 @@ export class WsclusterClient {
             return true;
         }
         if (frame.type === 'error' && frame.channel) {
+            const remembered = !this.streamWaits.has(frame.channel); // no subscribe() waits: a resubscribe
             this.channels.delete(frame.channel);
             this.positions.delete(frame.channel);
-            if (!this.streamWaits.has(frame.channel)) this.#emit('error', frame);
+            if (remembered) this.#emit('resubscribeFailed', { channel: frame.channel, error: frame });
             this.#streamAnswered(frame.channel, frame);
             return true;
         }
@@ -484,6 +524,7 @@ export class WsclusterClient {
             error ? waiting.reject(error) : waiting.resolve(reply);
         }
         this.streamWaits.delete(channel);
+        this.#settleOpenWaits(channel, error, reply);
         const awaiting = this.socket?.awaiting;
         if (awaiting?.delete(channel) && !awaiting.size) this.#emit('ready', [...this.channels]);
     }
@@ -555,20 +596,14 @@ export class WsclusterClient {
 
     #request(frame, timeoutMs = this.options.requestTimeoutMs) {
         if (this.socket?.isStream) {
-            // A request made for a socket that then opened as an event stream (a subscribe waiting for it).
-            if (frame.type === 'subscribe') return this.#streamSubscribe(frame.channel);
             return Promise.reject({ code: 'NOT_SUPPORTED', message: `${frame.type} needs a WebSocket connection` });
         }
         return new Promise((resolve, reject) => {
             const authenticating = frame.type === 'connect' || frame.type === 'ping';
             if (!this.socket || this.socket.readyState !== 1 || (this.state !== 'open' && !authenticating)) {
-                // Subscriptions are remembered and sent on (re)connect; other requests need a connection
-                // that has been accepted (its token too).
-                if (frame.type === 'subscribe') {
-                    this.#whenOpen().then(() => this.#request(frame)).then(resolve, reject);
-                } else {
-                    reject({ code: 'DISCONNECTED', message: 'not connected' });
-                }
+                // Requests need a connection that has been accepted (its token too); subscriptions are
+                // remembered and sent on (re)connect (#subscribe).
+                reject({ code: 'DISCONNECTED', message: 'not connected' });
                 return;
             }
             const id = this.nextId++;
@@ -578,12 +613,6 @@ export class WsclusterClient {
             }, timeoutMs);
             this.pending.set(id, { resolve, reject, timer });
             this.socket.send(JSON.stringify({ ...frame, id }));
-        });
-    }
-
-    #whenOpen() {
-        return new Promise((resolve) => {
-            const off = this.on('state', (s) => { if (s === 'open') { off(); resolve(); } });
         });
     }
 
