@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -72,6 +73,8 @@ public final class WsclusterClient implements AutoCloseable {
     private final Consumer<ClientMessage> onMessage;
     private final Consumer<ClientState> onState;
     private final Consumer<String> onUnrecovered;
+    private final BiConsumer<String, Throwable> onResubscribeFailed;
+    private final Consumer<MemberEvent> onMember;
     private final Runnable onReady;
     private final Consumer<ServerAct> onServerAct;
     private final HttpClient http;
@@ -115,6 +118,8 @@ public final class WsclusterClient implements AutoCloseable {
         this.onMessage = b.onMessage;
         this.onState = b.onState;
         this.onUnrecovered = b.onUnrecovered;
+        this.onResubscribeFailed = b.onResubscribeFailed;
+        this.onMember = b.onMember;
         this.onReady = b.onReady;
         this.onServerAct = b.onServerAct;
         this.http = b.http != null ? b.http : HttpClient.newHttpClient();
@@ -172,14 +177,37 @@ public final class WsclusterClient implements AutoCloseable {
      * completes with the first's message id.
      */
     public CompletableFuture<String> publish(String channel, String jsonData, String idempotencyKey) {
+        return publish(channel, jsonData, new PublishOptions(false, null, idempotencyKey));
+    }
+
+    /** Publishes JSON text as {@code options} say (priority, key, idempotency key); completes with the message id. */
+    public CompletableFuture<String> publish(String channel, String jsonData, PublishOptions options) {
         JsonValue data = JSON.createReader(new StringReader(jsonData)).readValue();
         return onLoop(() -> {
             var frame = JSON.createObjectBuilder().add("type", "publish").add("channel", channel).add("data", data);
-            if (idempotencyKey != null) {
-                frame.add("idempotencyKey", idempotencyKey);
+            if (options.idempotencyKey() != null) {
+                frame.add("idempotencyKey", options.idempotencyKey());
+            }
+            if (options.high()) {
+                frame.add("priority", "high");
+            }
+            if (options.key() != null) {
+                frame.add("key", options.key());
             }
             return request(frame, requestTimeout).thenApply(reply -> reply.getString("messageId"));
         });
+    }
+
+    /** Who is subscribed to a channel that tracks presence; fails with {@link RequestFailedException} (e.g. NOT_SUPPORTED). */
+    public CompletableFuture<Presence> presence(String channel) {
+        return onLoop(() -> request(JSON.createObjectBuilder().add("type", "presence").add("channel", channel), requestTimeout))
+                .thenApply(reply -> new Presence(channel, reply.getInt("count"), reply.getInt("users"), reply.getBoolean("complete", true),
+                        reply.getJsonArray("members").getValuesAs(JsonObject.class).stream().map(WsclusterClient::member).toList()));
+    }
+
+    private static Member member(JsonObject m) {
+        return new Member(m.getString("user", null), m.getString("connection", null), m.getString("node", null),
+                m.containsKey("since") ? m.getJsonNumber("since").longValue() : 0);
     }
 
     /** Closes the connection for good; a closed client does not reconnect. Calling it again does nothing. */
@@ -211,7 +239,8 @@ public final class WsclusterClient implements AutoCloseable {
         }
         URI base = urls.get(urlIndex % urls.size());
         // The user, if known, is a routing hint for the balancer; the token proves it.
-        URI uri = user == null ? base : URI.create(base + (base.getQuery() == null ? "?" : "&") + "user=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+        String hint = routingUser();
+        URI uri = hint == null ? base : URI.create(base + (base.getQuery() == null ? "?" : "&") + "user=" + URLEncoder.encode(hint, StandardCharsets.UTF_8));
         setState(attempt == 0 ? ClientState.CONNECTING : ClientState.RECONNECTING);
         http.newWebSocketBuilder().connectTimeout(requestTimeout).buildAsync(uri, new Listener())
                 .whenComplete((opened, failure) -> loop.execute(() -> {
@@ -222,6 +251,22 @@ public final class WsclusterClient implements AutoCloseable {
                         onOpen(opened);
                     }
                 }));
+    }
+
+    /** The user, or the subject of the current token (read, not verified: the server verifies it); null if neither. */
+    private String routingUser() {
+        if (user != null || token == null) {
+            return user;
+        }
+        try {
+            String[] parts = token.get().split("\\.");
+            byte[] claims = java.util.Base64.getUrlDecoder().decode(parts[1]);
+            try (var reader = JSON.createReader(new java.io.ByteArrayInputStream(claims))) {
+                return reader.readObject().getString("sub", null);
+            }
+        } catch (RuntimeException e) {
+            return null; // not a JWT we can read: no hint, the connect frame still carries the token
+        }
     }
 
     private void onOpen(WebSocket opened) {
@@ -242,9 +287,10 @@ public final class WsclusterClient implements AutoCloseable {
             CompletableFuture<Void> caller = awaitingOpen.remove(channel);
             resubscribed.add(subscribeRequest(channel)
                     .whenComplete((reply, failure) -> {
-                        if (failure != null) {
-                            LOG.log(Level.WARNING, "Subscribing to " + channel + " failed", failure);
-                            loop.execute(() -> channels.remove(channel));
+                        if (failure != null && caller == null) {
+                            resubscribeFailed(channel, failure instanceof CompletionException ? failure.getCause() : failure);
+                        } else if (failure != null) {
+                            loop.execute(() -> channels.remove(channel)); // the caller's subscribe fails with it
                         }
                         if (caller != null) {
                             if (failure != null) {
@@ -263,6 +309,23 @@ public final class WsclusterClient implements AutoCloseable {
                 }
             });
             return null;
+        });
+    }
+
+    /**
+     * A remembered channel was not subscribed again after a reconnect. Refused by the server: forgotten, and
+     * the application hears of it. Lost with the connection or timed out: kept for the next connection.
+     */
+    private void resubscribeFailed(String channel, Throwable failure) {
+        String code = failure instanceof RequestFailedException r ? r.code() : "";
+        if (code.equals("DISCONNECTED") || code.equals("TIMEOUT")) {
+            LOG.log(Level.FINE, "Resubscribing to " + channel + " failed; the next connection tries again", failure);
+            return;
+        }
+        loop.execute(() -> {
+            channels.remove(channel);
+            positions.remove(channel);
+            onResubscribeFailed.accept(channel, failure);
         });
     }
 
@@ -398,6 +461,10 @@ public final class WsclusterClient implements AutoCloseable {
                     frame.get("data").toString(), frame.getJsonNumber("ts").longValue(), epoch, offset));
             return;
         }
+        if ((type.equals("join") || type.equals("leave")) && frame.get("member") instanceof JsonObject member) {
+            onMember.accept(new MemberEvent(type, frame.getString("channel", null), member(member)));
+            return;
+        }
         if (frame.getBoolean("server", false)) {
             onServerAct(frame);
             return;
@@ -491,6 +558,8 @@ public final class WsclusterClient implements AutoCloseable {
         private Consumer<ClientMessage> onMessage = m -> { };
         private Consumer<ClientState> onState = s -> { };
         private Consumer<String> onUnrecovered = c -> { };
+        private Consumer<MemberEvent> onMember = e -> { };
+        private BiConsumer<String, Throwable> onResubscribeFailed = (c, e) -> LOG.log(Level.WARNING, "Resubscribing to " + c + " was refused", e);
         private Runnable onReady = () -> { };
         private Consumer<ServerAct> onServerAct = act -> { };
         private HttpClient http;
@@ -546,12 +615,29 @@ public final class WsclusterClient implements AutoCloseable {
             return this;
         }
 
+        /** Called on the client's thread with each join and leave on subscribed channels that send them. */
+        public Builder onMember(Consumer<MemberEvent> listener) {
+            this.onMember = listener;
+            return this;
+        }
+
         /**
          * Called with a channel whose resubscription could not replay everything missed (beyond the
          * channel's history, or its stream started again): reload that channel's state from the application.
          */
         public Builder onUnrecovered(Consumer<String> listener) {
             this.onUnrecovered = listener;
+            return this;
+        }
+
+        /**
+         * Called on the client's thread with a remembered channel the server refused after a reconnect (the
+         * user's rights changed, the channel went away) and the refusal ({@link RequestFailedException} with
+         * its code); the client forgot the channel. A resubscribe lost with the connection or timed out is
+         * not reported: the next connection tries again. By default a WARNING is logged.
+         */
+        public Builder onResubscribeFailed(BiConsumer<String, Throwable> listener) {
+            this.onResubscribeFailed = listener;
             return this;
         }
 
