@@ -25,7 +25,10 @@
 # -Dwscluster.channels=news,chat.*), WSCLUSTER_JIT (quick, the default: the JIT's first tier only, which on
 # cores the nodes share took a warm node from 1.7 to 0.8 ms of CPU per connection and fan-out p99 from about
 # 220 to 100 ms; full: the JIT's default tiers, for nodes with cores to themselves), WSCLUSTER_READY_TIMEOUT (seconds, default 240),
-# WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run).
+# WSCLUSTER_RUN_DIR (where node directories, logs and PIDs go; default payara/target/run), WSCLUSTER_DEPLOY
+# (other applications each node deploys after the WAR, colon-separated paths), WSCLUSTER_ADDLIBS (jars or
+# directories on the nodes' shared class path, colon-separated, e.g. payara/target/wscluster-api.jar for an
+# application that calls the broadcast EJB).
 # Separate hosts (payara/netns.sh sets these): WSCLUSTER_HOSTS, the nodes' addresses in order (default: all
 # 127.0.0.1, the loopback stacks); WSCLUSTER_NETNS, a prefix: node I runs in namespace PREFIXnode-I,
 # HAProxy (bound to WSCLUSTER_LB_BIND) and this script's probes in PREFIXedge.
@@ -179,6 +182,11 @@ start_node() { # index count
     # from there and then again for --deploy (a node restarted twice as slowly, its clients sent away).
     rm -rf "$dir/root"
     mkdir -p "$dir/tmp" "$dir/root"
+    # Other applications deployed after the WAR, and libraries on the shared class path (the broadcast API jar).
+    local extras=() apps=() app
+    [ -z "${WSCLUSTER_ADDLIBS:-}" ] || extras+=(--addlibs "$WSCLUSTER_ADDLIBS")
+    IFS=: read -r -a apps <<< "${WSCLUSTER_DEPLOY:-}"
+    for app in "${apps[@]}"; do [ -z "$app" ] || extras+=(--deploy "$app"); done
     echo "$http" > "$dir/http-port"
     echo "$address" > "$dir/http-host"
     # The HTTP listener binds the node's own address (the pre-boot file's is 127.0.0.1).
@@ -198,7 +206,7 @@ start_node() { # index count
         --clusterMode "tcpip:$members" --startPort "$hz" --clusterName wscluster-local \
         --name "node-$i" --port "$http" --rootdir "$dir/root" \
         --prebootcommandfile "$dir/preboot.asadmin" \
-        --deploy "$war" \
+        --deploy "$war" "${extras[@]}" \
         > "$dir/server.log" 2>&1 &
     echo $! > "$dir/pid"
 }
@@ -377,5 +385,5 @@ case "${1:-}" in
     status) status ;;
     down) down ;;
     token) shift; token "$@" ;;
-    *) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

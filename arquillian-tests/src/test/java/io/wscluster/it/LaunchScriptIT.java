@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wscluster.it.publisher.PublishServlet;
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
 import io.wscluster.it.support.Node;
@@ -14,6 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's run command: payara/cluster.sh brings up a node on loopback that serves clients, and stops it.
  * The node starts while its cluster (JGroups) port is taken, so it must retry its join until the port is free.
+ * It deploys another application beside the WAR (WSCLUSTER_DEPLOY) with the broadcast API jar on the shared
+ * class path (WSCLUSTER_ADDLIBS), which publishes through the EJB.
  */
 class LaunchScriptIT {
 
@@ -39,6 +48,12 @@ class LaunchScriptIT {
 
     @BeforeAll
     static void up() throws Exception {
+        // Only the servlet: BroadcastService and its exception come from the shared class loader.
+        Path publisher = Path.of("target", "script-apps", "publisher.war").toAbsolutePath();
+        Files.createDirectories(publisher.getParent());
+        ShrinkWrap.create(WebArchive.class, "publisher.war").addClass(PublishServlet.class).as(ZipExporter.class).exportTo(publisher.toFile(), true);
+        SCRIPT.with("WSCLUSTER_DEPLOY", publisher.toString())
+                .with("WSCLUSTER_ADDLIBS", Path.of("..", "payara", "target", "wscluster-api.jar").toAbsolutePath().normalize().toString());
         CompletableFuture<String> up;
         try (ServerSocket squatter = new ServerSocket(JGROUPS_PORT, 50, InetAddress.getLoopbackAddress())) {
             up = CompletableFuture.supplyAsync(() -> {
@@ -77,6 +92,15 @@ class LaunchScriptIT {
                     .getString("messageId");
             assertEquals("hello", bob.awaitMessage(id).getString("data"));
             assertEquals("hello", alice.awaitMessage(id).getString("data"));
+        }
+    }
+
+    @Test
+    void anApplicationDeployedBesideTheWarPublishesThroughTheBroadcastEjb() {
+        try (WsClient carol = WsClient.connect(NODE, "carol").subscribe("news")) {
+            HttpResponse<String> published = NODE.get("/publisher/publish?channel=news&data=" + URLEncoder.encode("\"from beside\"", StandardCharsets.UTF_8));
+            assertEquals(200, published.statusCode(), published::body);
+            assertEquals("from beside", carol.awaitMessage(published.body()).getString("data"));
         }
     }
 

@@ -28,6 +28,7 @@ public final class ClusterScript {
     private final int hazelcastPort;
     private final int jgroupsPort;
     private final String javaOptions;
+    private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClusterScript(String name, int httpPort, int hazelcastPort, int jgroupsPort) {
         this(name, httpPort, hazelcastPort, jgroupsPort, "");
@@ -40,6 +41,12 @@ public final class ClusterScript {
         this.hazelcastPort = hazelcastPort;
         this.jgroupsPort = jgroupsPort;
         this.javaOptions = javaOptions;
+    }
+
+    /** Sets an environment variable for every later run of the script (WSCLUSTER_DEPLOY, say); returns this. */
+    public ClusterScript with(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Runs {@code cluster.sh args...}; fails the test if it exits non-zero or runs past 300 s. */
@@ -153,6 +160,7 @@ public final class ClusterScript {
         builder.environment().put("WSCLUSTER_LB_PORT", Integer.toString(entryPort()));
         builder.environment().put("WSCLUSTER_LB_TLS_PORT", Integer.toString(tlsEntryPort()));
         builder.environment().put("WSCLUSTER_LB_STATS_PORT", Integer.toString(statsPort()));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         // The script bounds its own waits (WSCLUSTER_READY_TIMEOUT); this bounds the test.
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
