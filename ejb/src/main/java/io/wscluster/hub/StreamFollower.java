@@ -22,6 +22,13 @@ final class StreamFollower {
 
     private final StreamReader streams;
     private final long gapNanos;
+    /**
+     * How long a gap the stream cannot be read past is waited for before it is skipped: longer than a
+     * membership change takes to settle (failure detection, then the new owners' state), so a stale read
+     * around one does not cost a message.
+     */
+    private static final long GIVE_UP_MILLIS = 30_000;
+    private final long giveUpNanos;
     private final int replayWindow;
     private final Map<String, StreamGate> gates = new ConcurrentHashMap<>();
 
@@ -29,6 +36,7 @@ final class StreamFollower {
     StreamFollower(StreamReader streams, long gapMillis, int replayWindow) {
         this.streams = streams;
         this.gapNanos = gapMillis * 1_000_000;
+        this.giveUpNanos = Math.max(GIVE_UP_MILLIS, 20 * gapMillis) * 1_000_000;
         this.replayWindow = replayWindow;
     }
 
@@ -120,7 +128,7 @@ final class StreamFollower {
         try {
             synchronized (gate) {
                 StreamSlice slice = streams.since(channel, gate.released(), Integer.MAX_VALUE);
-                gate.fill(slice).forEach(fanOut);
+                gate.fill(slice, System.nanoTime(), giveUpNanos).forEach(fanOut);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not read the stream of " + channel + " to fill a gap; next round retries", e);

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -62,6 +63,12 @@ final class StreamGate {
             next = 1;
         }
         if (message.offset() < next || held.containsKey(message.offset())) {
+            if (message.offset() < next && !windowIds.contains(message.id()) && !window.isEmpty()
+                    && message.offset() >= window.peekFirst().offset()) {
+                // Not a repeat of what was released there: the stream gave this offset to two messages.
+                LOG.warning(() -> "Dropped message " + message.id() + " of " + channel + " at offset " + message.offset()
+                        + " (epoch " + message.epoch() + "): another message was released at that offset");
+            }
             return due; // released already
         }
         if (message.offset() > next) {
@@ -100,22 +107,43 @@ final class StreamGate {
     }
 
     /**
-     * Takes what the stream holds after {@link #released()} and releases everything held and read, in
-     * order: offsets the stream no longer holds are gone from the window and cannot be waited for.
+     * Takes what the stream holds after {@link #released()} and releases, in order, what the read and the
+     * held messages now make contiguous. The rest waits unless the read saw the stream at least as far as
+     * the bus has brought messages: then an offset it does not hold is one the stream no longer keeps
+     * (beyond its history), gone for good, and skipped. A read that saw less (an absent stream, or a copy a
+     * write behind, as around a membership change) cannot tell a dropped message from one not seen yet;
+     * skipping on it lost a message for every subscriber of a node. Such a gap is given up only after
+     * {@code giveUpNanos}.
      */
-    synchronized List<Message> fill(StreamSlice slice) {
-        return remember(fillFrom(slice));
+    synchronized List<Message> fill(StreamSlice slice, long nowNanos, long giveUpNanos) {
+        return remember(fillFrom(slice, nowNanos, giveUpNanos));
     }
 
-    private List<Message> fillFrom(StreamSlice slice) {
+    private List<Message> fillFrom(StreamSlice slice, long nowNanos, long giveUpNanos) {
         List<Message> due = new ArrayList<>();
-        if (slice.epoch() != null && slice.epoch().equals(epoch)) {
+        boolean sameEpoch = slice.epoch() != null && slice.epoch().equals(epoch);
+        if (sameEpoch) {
             for (StoredMessage stored : slice.messages()) {
                 if (stored.offset() >= next) {
                     held.putIfAbsent(stored.offset(), stored.toMessage(channel, epoch));
                 }
             }
         }
+        releaseConsecutive(due);
+        if (held.isEmpty()) {
+            return due;
+        }
+        boolean sawPastHeld = sameEpoch && slice.offset() >= held.lastKey();
+        boolean restarted = slice.epoch() != null && !sameEpoch;
+        boolean givenUp = nowNanos - gapSinceNanos >= giveUpNanos;
+        if (!sawPastHeld && !restarted && !givenUp) {
+            return due; // the next round reads again, or the bus fills it
+        }
+        long from = next;
+        long to = held.firstKey() - 1;
+        LOG.warning(() -> "Skipped offsets " + from + "-" + to + " of " + channel + " (epoch " + epoch + "): "
+                + (sawPastHeld ? "the stream no longer holds them" : restarted ? "the stream started again as " + slice.epoch()
+                : "the stream could not be read past them for " + TimeUnit.NANOSECONDS.toSeconds(nowNanos - gapSinceNanos) + " s"));
         for (Message message : held.values()) {
             due.add(message);
             next = message.offset() + 1;
