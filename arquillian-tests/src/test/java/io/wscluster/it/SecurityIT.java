@@ -217,6 +217,26 @@ class SecurityIT {
     }
 
     @Test
+    void aHeaderOverTheLimitIsRefusedInJsonBeforeTheCodecReadsIt() throws Exception {
+        String bearer = "Authorization: Bearer " + "A".repeat(60_000) + "\r\n";
+        String query = "?user=alice&pad=" + "q".repeat(16 * 1024);
+        for (String request : List.of("GET /api/channels HTTP/1.1\r\n" + bearer, "GET /ws HTTP/1.1\r\n" + bearer
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+                "GET /ws" + query + " HTTP/1.1\r\n")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 18070)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write((request + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                String shown = request.substring(0, 40);
+                assertTrue(response.startsWith("HTTP/1.1 431 "), () -> shown + ": " + response);
+                assertTrue(response.contains("application/json") && response.contains("\"code\":\"HEADER_TOO_LARGE\""), () -> shown + ": " + response);
+            }
+        }
+        // Refused before the codec parses a byte of it (so nothing of it is logged), and the node goes on serving.
+        assertEquals(200, NODE.get("/health/ready").statusCode());
+    }
+
+    @Test
     void aFrameOverTheLimitBeforeATokenGetsAnErrorAndTheSocketStays() {
         try (RawWebSocket anonymous = RawWebSocket.connect(NODE.wsUri(null), 0)) {
             anonymous.send(true, RawWebSocket.TEXT, ("\"" + "x".repeat(20_000) + "\"").getBytes(StandardCharsets.UTF_8), true);

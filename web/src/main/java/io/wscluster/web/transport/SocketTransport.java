@@ -66,7 +66,7 @@ public final class SocketTransport implements AutoCloseable {
         TyrusContainer container = new TyrusContainer(Math.max(settings.maxFrameBytes(), settings.maxFrameBytesBeforeConnect()) + 64 * 1024,
                 timers, executor);
         container.register(endpoint);
-        HeaderDeadline deadlines = new HeaderDeadline(settings.headerTimeoutMillis());
+        HeaderDeadline deadlines = new HeaderDeadline(settings.headerTimeoutMillis(), settings.maxHeaderBytes());
         SocketTransport transport = new SocketTransport(container, deadlines, new RequestCheck(deadlines, operationsCredential, false),
                 new RequestCheck(deadlines, operationsCredential, true),
                 new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application),
