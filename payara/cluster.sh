@@ -5,8 +5,8 @@
 #                               nodes and HAProxy routes to all of them; print the entry URLs
 #   payara/cluster.sh start I   start node I again (after it was killed or drained), e.g. to watch it rejoin
 #   payara/cluster.sh roll      replace every node, one at a time (drained, started again with the build in
-#                               payara/target and the environment now), each once the one before is READY, back
-#                               in HAProxy and no node's caches are rebalancing
+#                               payara/target and the environment now, its wscluster.channels put in force), each
+#                               once the one before is READY, back in HAProxy and no node's caches are rebalancing
 #   payara/cluster.sh status    each node's PID, port and readiness, and HAProxy's view of them
 #   payara/cluster.sh down      SIGTERM every node (each drains its clients), then HAProxy; remove the directories
 #   payara/cluster.sh token USER [TTL] [CHANNELS]
@@ -200,7 +200,7 @@ start_node() { # index count
         -Dhazelcast.socket.bind.any=false -Dhazelcast.phone.home.enabled=false -Dhazelcast.metrics.enabled=false \
         -Dwscluster.node.id="node-$i" -Dwscluster.node.url="http://$address:$http" \
         -Dwscluster.jgroups.bind-port="$jg" -Dwscluster.jgroups.initial-hosts="$hosts" $jgroups \
-        $lb_options ${WSCLUSTER_JAVA_OPTS:-} \
+        $lb_options ${roll_options:-} ${WSCLUSTER_JAVA_OPTS:-} \
         -jar "$micro" \
         --disablePhoneHome --interfaces "$address" --nohostaware \
         --clusterMode "tcpip:$members" --startPort "$hz" --clusterName wscluster-local \
@@ -306,11 +306,13 @@ settled() { # count
 }
 
 # Replaces every node, one at a time, with the build now in payara/target (the same build restarted, or a
-# newer one) and the configuration now in the environment: each drained first (SIGTERM: its clients move to
+# newer one) and the configuration now in the environment (wscluster.channels too): each drained first (SIGTERM: its clients move to
 # the others and resume from their positions), started again, and the next one only once this one is READY in
 # the registry and back in HAProxy, and no node's caches are still rebalancing (no stream is left with one copy).
 roll() {
     local count i dir pid deadline
+    # Each node started by the roll puts its wscluster.channels in force across the cluster (when it differs).
+    roll_options="-Dwscluster.channels.replace=true"
     count=$(node_dirs | wc -l)
     [ "$count" -gt 0 ] || die "no cluster in $run"
     load_secrets

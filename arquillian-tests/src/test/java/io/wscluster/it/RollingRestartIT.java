@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * subscribed through HAProxy to a channel with history receive what a publisher sends over REST throughout:
  * every node gets a new process, the cluster ends with the three READY, and every client has every
  * acknowledged message once, in order, with no resubscription unrecovered; HAProxy answered the publisher
- * without a 5xx it did not retry away (the publisher counts only 202s, and waits for each).
+ * without a 5xx it did not retry away (the publisher counts only 202s, and waits for each). The roll also
+ * carries a changed channel list: a channel that did not exist is there on every node afterwards.
  */
 class RollingRestartIT {
 
@@ -51,12 +52,16 @@ class RollingRestartIT {
             Node entry = Node.atPort(CLUSTER.entryPort());
             SteadyPublisher publisher = new SteadyPublisher(List.of(entry), CHANNEL, RATE);
             Await.until(() -> publisher.acknowledged().size() >= 2 * RATE, () -> "acknowledged " + publisher.acknowledged());
+            assertEquals(404, entry.postJson("/api/channels/fresh.roll/messages", "1").statusCode(), "no fresh.* channels yet");
+            CLUSTER.withJavaOptions("-Dwscluster.channels=news{history=100},alerts{history=1000},chat.*{history=100;presence;join-leave},"
+                    + "room.*,live.*{history=10;cache},fresh.*");
             long started = System.nanoTime();
             String rolled = CLUSTER.run(Duration.ofMinutes(10), "roll");
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             for (int i = 1; i <= 3; i++) {
                 assertTrue(rolled.contains("node-" + i + "  pid"), rolled);
                 assertNotEquals(before.get(i - 1), CLUSTER.pid(i), "node-" + i + " is a new process");
+                assertEquals(202, CLUSTER.node(i).postJson("/api/channels/fresh.roll/messages", "1").statusCode(), "node-" + i + " knows fresh.*");
             }
             assertEquals(3, CLUSTER.node(1).readyNodeIds().size(), "the registry after the roll");
             Await.until(fleet::allReady, () -> "clients still moving");

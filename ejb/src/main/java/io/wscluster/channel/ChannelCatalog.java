@@ -9,12 +9,18 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.infinispan.Cache;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 
 /**
  * Knows which channels exist and how each behaves; every subscribe and publish asks it first. Starts from
  * {@code wscluster.channels} (comma-separated names and patterns, each with optional {@link ChannelOptions}
  * in braces), then follows the cluster's shared setting (the replicated {@code settings} cache), which
- * the first node to start provides.
+ * the first node to start provides, and a node started with {@code wscluster.channels.replace} replaces
+ * (a rolling restart applying a change): every node follows the setting as it changes.
  */
 @ApplicationScoped
 public class ChannelCatalog {
@@ -28,9 +34,14 @@ public class ChannelCatalog {
     List<String> configured;
 
     @Inject
+    @ConfigProperty(name = "wscluster.channels.replace", defaultValue = "false")
+    boolean replace;
+
+    @Inject
     ClusterCaches caches;
 
     private volatile ChannelRules rules;
+    private volatile Cache<String, ChannelSettings> followed;
 
     @PostConstruct
     void compile() {
@@ -66,14 +77,55 @@ public class ChannelCatalog {
      * and again after it was disconnected).
      */
     public void adoptClusterSettings(String nodeId) {
+        Cache<String, ChannelSettings> cache = caches.cache(CACHE);
+        follow(cache);
         ChannelSettings offered = new ChannelSettings(rules.entries(), nodeId, System.currentTimeMillis());
-        ChannelSettings shared = caches.<String, ChannelSettings>cache(CACHE).putIfAbsent(ChannelSettings.KEY, offered);
+        ChannelSettings shared = cache.putIfAbsent(ChannelSettings.KEY, offered);
         if (shared == null || shared.entries().equals(rules.entries())) {
             return;
         }
-        ChannelRules adopted = ChannelRules.of(shared.entries());
-        LOG.warning(() -> "Using the cluster's channels " + shared.entries() + " (set by " + shared.setBy()
-                + ") instead of " + rules.entries());
-        rules = adopted;
+        if (replace) {
+            cache.put(ChannelSettings.KEY, offered);
+            LOG.info(() -> "Replaced the cluster's channels " + shared.entries() + " (set by " + shared.setBy() + ") with " + offered.entries());
+            return;
+        }
+        adopt(shared);
+    }
+
+    private void adopt(ChannelSettings shared) {
+        if (shared.entries().equals(rules.entries())) {
+            return;
+        }
+        try {
+            ChannelRules adopted = ChannelRules.of(shared.entries());
+            LOG.warning(() -> "Using the cluster's channels " + shared.entries() + " (set by " + shared.setBy()
+                    + ") instead of " + rules.entries());
+            rules = adopted;
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "Kept channels " + rules.entries() + ": the cluster's, set by " + shared.setBy() + ", are invalid here: " + e.getMessage());
+        }
+    }
+
+    /** Follows changes to the shared setting (once per cache: again after the cache manager was restarted). */
+    private void follow(Cache<String, ChannelSettings> cache) {
+        synchronized (this) {
+            if (followed != cache) {
+                cache.addListener(new SettingsListener());
+                followed = cache;
+            }
+        }
+    }
+
+    /** Another node replaced the channel settings: adopt them. Asynchronous: nobody waits on it. */
+    @Listener(sync = false)
+    public class SettingsListener {
+
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void changed(CacheEntryEvent<String, ChannelSettings> event) {
+            if (!event.isPre() && ChannelSettings.KEY.equals(event.getKey()) && event.getValue() != null) {
+                adopt(event.getValue());
+            }
+        }
     }
 }

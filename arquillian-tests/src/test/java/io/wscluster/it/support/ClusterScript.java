@@ -27,7 +27,7 @@ public final class ClusterScript {
     private final int httpPort;
     private final int hazelcastPort;
     private final int jgroupsPort;
-    private final String javaOptions;
+    private volatile String javaOptions;
     private final Map<String, String> environment = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClusterScript(String name, int httpPort, int hazelcastPort, int jgroupsPort) {
@@ -41,6 +41,12 @@ public final class ClusterScript {
         this.hazelcastPort = hazelcastPort;
         this.jgroupsPort = jgroupsPort;
         this.javaOptions = javaOptions;
+    }
+
+    /** Replaces the extra JVM options for the nodes later runs start (a roll applying new configuration); returns this. */
+    public ClusterScript withJavaOptions(String options) {
+        this.javaOptions = options;
+        return this;
     }
 
     /** Sets an environment variable for every later run of the script (WSCLUSTER_DEPLOY, say); returns this. */
