@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three nodes behind HAProxy, all from cluster.sh, with 1,000 clients (the Java client library) connected
  * through HAProxy's entry: affinity-sticky reconnects, wss through TLS termination, a node killed with
- * SIGKILL, the node started again and given its share back by rebalancing, and a node drained. A
+ * SIGKILL, the node started again and given its share back by rebalancing, a node hung (SIGSTOP: the cluster
+ * drops it and HAProxy cuts its clients' sessions, so they move without waiting for their own heartbeat),
+ * and a node drained. A
  * publisher publishes throughout, through every node in turn, the killed one included; every client, of
  * the lost node or not, must end up with every acknowledged message exactly once and in order (the
  * channel keeps history: clients resubscribe from their position). The recovery times are printed, not
@@ -169,6 +172,33 @@ class HaproxyFailoverIT {
 
     @Test
     @Order(6)
+    void everyClientOfAHungNodeMovesOnceTheClusterDropsItAndMissesNothing() throws Exception {
+        List<Integer> affected = clientsOn("node-3");
+        // Published through the two that keep running: a request to a hung node would only hang.
+        SteadyPublisher publisher = new SteadyPublisher(List.of(CLUSTER.node(1), CLUSTER.node(2)), CHANNEL, RATE);
+        Await.until(() -> publisher.acknowledged().size() >= 4, () -> "acknowledged " + publisher.acknowledged());
+        long stoppedAt = System.nanoTime();
+        CLUSTER.signal(3, "STOP");
+        try {
+            Await.until(() -> !CLUSTER.node(1).registryIds().contains("node-3"), () -> "registry " + CLUSTER.node(1).registryIds());
+            long dropped = (System.nanoTime() - stoppedAt) / 1_000_000;
+            awaitReadySince(affected, stoppedAt);
+            System.out.println("[failover] SIGSTOP node-3 -> out of the registry within " + dropped + " ms; client lost its socket: " + ClientFleet.percentiles(
+                    affected.stream().mapToLong(i -> (fleet.lostAt(i) - stoppedAt) / 1_000_000).toArray()) + "; resubscribed: "
+                    + ClientFleet.percentiles(sinceMillis(affected, stoppedAt)) + " (the clients' own heartbeat: 25 s + 10 s)");
+            everyClientGetsEveryAcknowledgedMessageOnceInOrder(publisher);
+            assertTrue(!CLUSTER.balancerServers().getOrDefault("node-3", "").startsWith("UP"), () -> "HAProxy servers " + CLUSTER.balancerServers());
+        } finally {
+            CLUSTER.signal(3, "CONT");
+        }
+        // Woken, it finds itself outside the cluster, merges back and is READY and in HAProxy again.
+        Await.until(Duration.ofSeconds(120), () -> CLUSTER.node(1).registryIds().contains("node-3")
+                && CLUSTER.balancerServers().getOrDefault("node-3", "").startsWith("UP"), () -> "node-3 back: " + CLUSTER.balancerServers());
+        awaitFleetCounted();
+    }
+
+    @Test
+    @Order(7)
     void everyClientOfADrainedNodeMovesInWavesAndMissesNothing() throws Exception {
         List<Integer> affected = clientsOn("node-2");
         long pid = CLUSTER.pid(2);

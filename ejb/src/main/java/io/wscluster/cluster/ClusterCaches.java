@@ -47,10 +47,13 @@ public class ClusterCaches {
     private volatile DefaultCacheManager manager;
     private ClusterSettings settings;
     private final Map<String, Object> services = new ConcurrentHashMap<>();
+    /** Failure detection suspects a silent node after about 3 s; a merge takes 2-5 s more. */
+    private final PauseDetector pauses = new PauseDetector(3_000, 15_000);
 
     @PostConstruct
     void init() {
         settings = ClusterSettings.from(config);
+        pauses.start();
     }
 
     /**
@@ -122,6 +125,7 @@ public class ClusterCaches {
 
     @PreDestroy
     public synchronized void stop() {
+        pauses.stop();
         if (manager != null) {
             try {
                 manager.stop();
@@ -198,12 +202,13 @@ public class ClusterCaches {
     }
 
     /**
-     * Whether this node acts for the cluster towards the outside (HAProxy): the coordinator of a view that
-     * holds the quorum. A node cut off from the others coordinates a view of one and may still reach HAProxy;
-     * it must not tell it that everyone else is gone.
+     * Whether this node acts for the cluster (keeps the registry, drives HAProxy): the coordinator of a view
+     * that holds the quorum, and not just woken from a standstill. A node cut off from the others
+     * coordinates a view of one and may still reach HAProxy; it must not tell it that everyone else is gone,
+     * nor, woken after the others dropped it, remove them from the registry it shares again moments later.
      */
     public boolean actsForCluster() {
-        return isCoordinator() && hasQuorum();
+        return isCoordinator() && hasQuorum() && !pauses.recentlyPaused();
     }
 
     /** Infinispan calls it on its own threads (sync = false keeps JGroups' threads free). */
