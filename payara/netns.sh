@@ -10,6 +10,8 @@
 #   payara/netns.sh exec WHERE COMMAND...   run a command in edge or node-I (e.g. a load test against the entry)
 #   payara/netns.sh cut I       take node I's link down: a clean network partition of that node
 #   payara/netns.sh heal I      bring it back up
+#   payara/netns.sh cut-bus I   drop node I's Hazelcast traffic only (the bus between nodes), JGroups untouched
+#   payara/netns.sh heal-bus I  let it through again
 #   payara/netns.sh down        stop the cluster (cluster.sh down) and delete every namespace, links included
 #
 # Environment: WSCLUSTER_NETNS (namespace prefix, default wsc-), WSCLUSTER_RUN_DIR as for cluster.sh
@@ -121,11 +123,32 @@ link() { # I up|down
     ip -n "$lan" link set "v-node-$1" "$2"
 }
 
+# Node I's Hazelcast traffic (Payara's clustering, which carries the messages between nodes) dropped both
+# ways in its namespace, by port: the nodes' Hazelcast ports start at WSCLUSTER_HZ_PORT, one each; JGroups'
+# are elsewhere and keep flowing, so the two memberships disagree.
+bus() { # I cut|heal
+    [[ $1 =~ ^[1-9]$ ]] || die "node number must be 1-9"
+    local ns="${prefix}node-$1" first=${WSCLUSTER_HZ_PORT:-6900} last
+    last=$((first + 19))
+    if [ "$2" = cut ]; then
+        ip netns exec "$ns" nft -f - <<EOF
+table inet wscluster_bus {
+    chain in { type filter hook input priority 0; tcp dport $first-$last drop; tcp sport $first-$last drop; }
+    chain out { type filter hook output priority 0; tcp dport $first-$last drop; tcp sport $first-$last drop; }
+}
+EOF
+    else
+        ip netns exec "$ns" nft delete table inet wscluster_bus
+    fi
+}
+
 case "${1:-}" in
     up) up "${2:-3}" ;;
     down) down ;;
     exec) where=${2:-}; shift 2; ip netns exec "$prefix$where" "$@" ;;
     cut) link "${2:-}" down ;;
     heal) link "${2:-}" up ;;
+    cut-bus) bus "${2:-}" cut ;;
+    heal-bus) bus "${2:-}" heal ;;
     *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ready (min-members 2), HAProxy stops routing to it, its clients (their sockets dead, found by heartbeat)
  * move and recover what they missed from history; healed, the views merge and the registry holds the three
  * nodes READY again, no ghost. Over the whole run nothing is lost or delivered twice, and once every client
- * has left no node holds a presence entry, also of clients that left during the split.
+ * has left no node holds a presence entry, also of clients that left during the split. Last, only node-3's
+ * bus (Hazelcast) is cut, not JGroups: node-3 reports not ready until it hears the others again.
  * Needs root (namespaces); skipped otherwise. The addresses exist only inside the namespaces it creates.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,5 +99,24 @@ class NetnsClusterIT {
                         () -> "node-" + node + " holds no presence in " + channel + ": " + quietly(() -> CLUSTER.presence(node, channel)));
             }
         }
+    }
+
+    @Test
+    @Order(3)
+    void aNodeCutOffFromTheBusAloneReportsNotReadyUntilItHearsTheOthersAgain() throws Exception {
+        // Hazelcast (the bus that carries messages) dropped for node-3, JGroups (the registry) untouched: the
+        // registry still lists node-3 READY, but messages published elsewhere would not reach its clients.
+        Await.until(PARTITION, () -> quietly(() -> CLUSTER.ready(3) && CLUSTER.haproxyStatus(3).equals("UP")), () -> "node-3 in service");
+        assertEquals(0, CLUSTER.script(30, "cut-bus", "3").exit());
+        try {
+            Await.until(PARTITION, () -> quietly(() -> !CLUSTER.ready(3)), () -> "node-3, deaf to the bus, reports not ready");
+            assertTrue(quietly(() -> CLUSTER.registry(1).equals(THREE_READY)), "JGroups still sees the three");
+            assertTrue(quietly(() -> CLUSTER.ready(1) && CLUSTER.ready(2)), "the two that hear each other stay ready");
+            Await.until(PARTITION, () -> quietly(() -> !CLUSTER.haproxyStatus(3).startsWith("UP")), () -> "HAProxy stopped routing to node-3");
+        } finally {
+            assertEquals(0, CLUSTER.script(30, "heal-bus", "3").exit());
+        }
+        Await.until(Duration.ofSeconds(120), () -> quietly(() -> CLUSTER.ready(3) && CLUSTER.haproxyStatus(3).equals("UP")),
+                () -> "node-3 hears the bus again and is back in service");
     }
 }

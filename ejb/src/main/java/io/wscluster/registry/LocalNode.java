@@ -19,6 +19,7 @@ public class LocalNode {
     private final int weight;
     private final long startedAt = System.currentTimeMillis();
     private volatile NodeState state = NodeState.STARTING;
+    private volatile boolean busReachable = true;
 
     @Inject
     public LocalNode(Config config) {
@@ -67,5 +68,15 @@ public class LocalNode {
     /** For the lifecycle only. */
     public void setState(NodeState state) {
         this.state = state;
+    }
+
+    /** Whether this node hears the others over the bus that carries messages (the broker's watch says). */
+    public boolean busReachable() {
+        return busReachable;
+    }
+
+    /** For the broker's watch only. */
+    public void setBusReachable(boolean reachable) {
+        this.busReachable = reachable;
     }
 }

@@ -46,7 +46,9 @@ public class ReadinessCheck implements HealthCheck {
                 .withData("overloaded", hub.overloaded())
                 // Not a reason to be unready (every node rebalances when one joins): what a rolling restart waits for.
                 .withData("rebalancing", registry.rebalancing())
-                .status(running && state.acceptsClients() && registry.hasQuorum())
+                // Cut off from the messages published on the other nodes, though JGroups still sees them (BusWatch).
+                .withData("bus", node.busReachable() ? "reachable" : "cut off")
+                .status(running && state.acceptsClients() && registry.hasQuorum() && node.busReachable())
                 .build();
     }
 }
