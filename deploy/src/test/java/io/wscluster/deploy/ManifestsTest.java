@@ -68,8 +68,9 @@ class ManifestsTest {
         assertEquals("wscluster-ping", map(statefulSet, "spec").get("serviceName"));
         assertEquals("wscluster-ping", env(container(statefulSet, "node")).get("WSCLUSTER_DISCOVERY"));
         String entrypoint = text(ROOT.resolve("deploy/entrypoint.sh"));
-        assertTrue(entrypoint.contains("--clusterMode \"dns:$discovery:$hz\""), "Hazelcast finds its peers by the name");
-        assertTrue(entrypoint.contains("-Dwscluster.jgroups.dns-query=\"$discovery\"") && entrypoint.contains("-Dwscluster.jgroups.stack=kubernetes"),
+        assertTrue(entrypoint.contains("cluster_mode=\"dns:$discovery:$hz\"") && entrypoint.contains("--clusterMode \"$cluster_mode\""),
+                "Hazelcast finds its peers by the name");
+        assertTrue(entrypoint.contains("-Dwscluster.jgroups.dns-query=$discovery") && entrypoint.contains("-Dwscluster.jgroups.stack=kubernetes"),
                 "JGroups finds its peers by the same name");
         assertTrue(text(ROOT.resolve("infinispan-config/src/main/resources/wscluster-infinispan.xml"))
                 .contains("dns_query=\"${wscluster.jgroups.dns-query:"), "the kubernetes stack reads the key");
@@ -105,6 +106,40 @@ class ManifestsTest {
         List<?> preStop = (List<?>) map(map(map(container(resource("nodes.yaml", "StatefulSet", "wscluster"), "node"), "lifecycle"), "preStop"), "exec").get("command");
         int pause = Integer.parseInt(String.valueOf(preStop.get(1)));
         assertTrue(grace > pause + Integer.parseInt(deadline.group(1)) / 1000, grace + " s for a pause of " + pause + " s and a drain of " + deadline.group(1) + " ms");
+    }
+
+    @Test
+    void theSystemdUnitRunsTheImagesStartScriptWithSettingsTheNodeReadsAndOutlastsTheDrain() {
+        String unit = text(ROOT.resolve("deploy/systemd/wscluster.service"));
+        String entrypoint = text(ROOT.resolve("deploy/entrypoint.sh"));
+        assertTrue(unit.contains("\nExecStart=/opt/wscluster/entrypoint.sh\n")
+                && text(ROOT.resolve("deploy/Containerfile")).contains("ENTRYPOINT [\"/opt/wscluster/entrypoint.sh\"]"), "the image's start script, where the image has it");
+        assertTrue(unit.contains("\nStateDirectory=wscluster\n") && entrypoint.contains("\nwork=/var/lib/wscluster\n"), "the script's work directory");
+        assertTrue(unit.contains("\nKillSignal=SIGTERM\n"), "SIGTERM drains");
+        Matcher timeout = Pattern.compile("\nTimeoutStopSec=(\\d+)\n").matcher(unit);
+        Matcher deadline = Pattern.compile("\\| `wscluster\\.drain\\.deadline-ms` \\| `(\\d+)`").matcher(text(ROOT.resolve("docs/configuration.md")));
+        assertTrue(timeout.find() && deadline.find());
+        assertTrue(Integer.parseInt(timeout.group(1)) > Integer.parseInt(deadline.group(1)) / 1000, "systemd waits for the drain");
+
+        Set<String> keys = documentedKeys();
+        Set<String> script = scriptVariables(entrypoint);
+        List<String> unknown = new ArrayList<>();
+        for (String line : text(ROOT.resolve("deploy/systemd/wscluster.env")).split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String name = line.substring(0, line.indexOf('='));
+            if (!script.contains(name) && keys.stream().noneMatch(key -> environmentName(key).equals(name))) {
+                unknown.add(name);
+            }
+            Matcher options = Pattern.compile("-D(wscluster\\.[a-z0-9.-]+)=").matcher(line);
+            while (options.find()) {
+                if (!keys.contains(options.group(1))) {
+                    unknown.add(options.group(1));
+                }
+            }
+        }
+        assertEquals(List.of(), unknown, "set by the example environment file, read by nothing");
     }
 
     @Test
