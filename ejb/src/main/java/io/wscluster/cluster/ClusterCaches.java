@@ -208,7 +208,16 @@ public class ClusterCaches {
      * nor, woken after the others dropped it, remove them from the registry it shares again moments later.
      */
     public boolean actsForCluster() {
-        return isCoordinator() && hasQuorum() && !pauses.recentlyPaused();
+        return leadsView() && hasQuorum();
+    }
+
+    /**
+     * Whether this node is the coordinator of its view and has not just woken from a standstill: woken, its
+     * view is one the others changed long ago, and what it did on it would land in the cluster once the
+     * views merge.
+     */
+    public boolean leadsView() {
+        return isCoordinator() && !pauses.recentlyPaused();
     }
 
     /** Infinispan calls it on its own threads (sync = false keeps JGroups' threads free). */

@@ -22,9 +22,8 @@ import org.eclipse.microprofile.config.Config;
 /**
  * The coordinator's clean-up of the registry: a node that left the view is removed at once, entries of
  * nodes that did not survive a partition are removed when the views merge, and an entry whose heartbeat
- * went stale is removed as a backstop; the users of every removed node are released. Only the node that
- * acts for the cluster does (the coordinator of a view with the quorum, not just woken from a standstill;
- * any node takes over when it dies).
+ * went stale is removed as a backstop; the users of every removed node are released. Only the coordinator
+ * acts, and not just after it woke from a standstill (any node takes over when it dies).
  */
 @ApplicationScoped
 public class RegistryJanitor {
@@ -65,8 +64,8 @@ public class RegistryJanitor {
     }
 
     void onMembershipChange(@Observes MembershipChange change) {
-        if (!change.coordinator() || !caches.actsForCluster()) {
-            return; // a cut-off or just-woken node's removals would land in the cluster once the views merge
+        if (!change.coordinator() || !caches.leadsView()) {
+            return; // a just-woken node's removals would land in the cluster once the views merge
         }
         for (String gone : change.left()) {
             remove(gone, "left-view", "left the cluster view");
@@ -80,7 +79,7 @@ public class RegistryJanitor {
 
     private void removeStaleNodes() {
         try {
-            if (!caches.actsForCluster()) {
+            if (!caches.leadsView()) {
                 return;
             }
             long now = System.currentTimeMillis();
