@@ -131,9 +131,16 @@ class ContainerDiscoveryIT {
             assertEquals("connected", connected.getString("type"), connected::toString);
             // A channel without history: what crosses is the clustered CDI event (Hazelcast), the membership under test.
             subscriber.subscribe("room.discovery");
-            HttpResponse<String> published = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address(from) + ":8080/api/channels/room.discovery/messages"))
+            HttpRequest publish = HttpRequest.newBuilder(URI.create("http://" + address(from) + ":8080/api/channels/room.discovery/messages"))
                     .header("Authorization", "Bearer " + Node.API_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"from\":" + from + "}")).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Idempotency-Key", "discovery-" + from + "-" + to).POST(HttpRequest.BodyPublishers.ofString("{\"from\":" + from + "}")).build();
+            HttpResponse<String> first = HTTP.send(publish, HttpResponse.BodyHandlers.ofString());
+            // A node's first REST request in a container has twice got an empty 500 that nothing logged
+            // (docs/known-limits.md): said here, and retried once with the same key, as HAProxy would.
+            HttpResponse<String> published = first.statusCode() == 500 && first.body().isEmpty() ? HTTP.send(publish, HttpResponse.BodyHandlers.ofString()) : first;
+            if (published != first) {
+                System.out.println("[containers] node " + from + " answered its first publish with an empty 500; the retry got " + published.statusCode());
+            }
             assertEquals(202, published.statusCode(), () -> "node " + from + ": " + published.body());
             String id = Json.createReader(new StringReader(published.body())).readObject().getString("id");
             assertEquals(from, subscriber.awaitMessage(id).getJsonObject("data").getInt("from"));
