@@ -38,9 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three nodes behind HAProxy, all from cluster.sh, with 1,000 clients (the Java client library) connected
  * through HAProxy's entry: affinity-sticky reconnects, wss through TLS termination, a node killed with
- * SIGKILL, the node started again and given its share back by rebalancing, a node hung (SIGSTOP: the cluster
- * drops it and HAProxy cuts its clients' sessions, so they move without waiting for their own heartbeat),
- * and a node drained. A
+ * SIGKILL, the node started again and given its share back by rebalancing, a node drained, and a node hung
+ * (SIGSTOP: the cluster drops it and HAProxy cuts its clients' sessions, so they move without waiting for
+ * their own heartbeat). A
  * publisher publishes throughout, through every node in turn, the killed one included; every client, of
  * the lost node or not, must end up with every acknowledged message exactly once and in order (the
  * channel keeps history: clients resubscribe from their position). The recovery times are printed, not
@@ -170,12 +170,17 @@ class HaproxyFailoverIT {
         everyClientGetsEveryAcknowledgedMessageOnceInOrder(publisher);
     }
 
+    /**
+     * Last: the hung node merges back after it wakes and gets clients again by rebalancing, and a rebalancing
+     * round's moves can leave the affinity of a client or two behind its connection for a while, which a
+     * following test's count of a node's clients would wait on.
+     */
     @Test
-    @Order(6)
+    @Order(7)
     void everyClientOfAHungNodeMovesOnceTheClusterDropsItAndMissesNothing() throws Exception {
         List<Integer> affected = clientsOn("node-3");
-        // Published through the two that keep running: a request to a hung node would only hang.
-        SteadyPublisher publisher = new SteadyPublisher(List.of(CLUSTER.node(1), CLUSTER.node(2)), CHANNEL, RATE);
+        // Published through node-1, which keeps running (node-2 was drained): a request to a hung node would only hang.
+        SteadyPublisher publisher = new SteadyPublisher(List.of(CLUSTER.node(1)), CHANNEL, RATE);
         Await.until(() -> publisher.acknowledged().size() >= 4, () -> "acknowledged " + publisher.acknowledged());
         long stoppedAt = System.nanoTime();
         CLUSTER.signal(3, "STOP");
@@ -198,7 +203,7 @@ class HaproxyFailoverIT {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
     void everyClientOfADrainedNodeMovesInWavesAndMissesNothing() throws Exception {
         List<Integer> affected = clientsOn("node-2");
         long pid = CLUSTER.pid(2);
