@@ -30,10 +30,7 @@ public final class NodeScript {
         if (Files.isDirectory(DIR.resolve("node_modules/playwright-core"))) {
             return;
         }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile()).redirectErrorStream(true).start();
-        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(npm.waitFor(300, TimeUnit.SECONDS), "npm ci did not finish");
-        assertEquals(0, npm.exitValue(), "npm ci:\n" + output);
+        npm(DIR, 300, "ci", "--no-audit", "--no-fund");
     }
 
     /** Starts {@code node nodeArgs...} in src/test/browser. */
@@ -63,26 +60,39 @@ public final class NodeScript {
     public static Path withPackedClient(String name, String... scripts) throws IOException, InterruptedException {
         Path app = Path.of("target", name).toAbsolutePath();
         Files.createDirectories(app);
-        String tarball = npm(app, "pack", CLIENT_PACKAGE.toString(), "--pack-destination", app.toString()).strip().lines()
+        String tarball = npm(app, 120, "pack", CLIENT_PACKAGE.toString(), "--pack-destination", app.toString()).strip().lines()
                 .reduce((first, last) -> last).orElseThrow();
         Files.writeString(app.resolve("package.json"), "{\"name\":\"" + name + "\",\"private\":true,\"type\":\"module\","
                 + "\"dependencies\":{\"wscluster-client\":\"file:" + tarball + "\"}}\n");
-        npm(app, "install", "--offline", "--no-audit", "--no-fund");
+        npm(app, 120, "install", "--offline", "--no-audit", "--no-fund");
         for (String script : scripts) {
             Files.copy(DIR.resolve(script), app.resolve(script), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         return app;
     }
 
-    private static String npm(Path dir, String... args) throws IOException, InterruptedException {
+    /**
+     * Runs {@code npm args...} in {@code dir}, at most {@code seconds}; fails the test unless it exits 0.
+     * Returns its standard output; its errors go to a file (read only on failure), so neither pipe can fill
+     * while the other is read.
+     */
+    private static String npm(Path dir, long seconds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("npm"));
         command.addAll(List.of(args));
-        Process npm = new ProcessBuilder(command).directory(dir.toFile()).start();
+        Path errors = Files.createTempFile(Path.of("target"), "npm", ".err");
+        Process npm = new ProcessBuilder(command).directory(dir.toFile()).redirectError(errors.toFile()).start();
         String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String errors = new String(npm.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(npm.waitFor(120, TimeUnit.SECONDS), "npm " + String.join(" ", args) + " did not finish");
-        assertEquals(0, npm.exitValue(), () -> "npm " + String.join(" ", args) + ":\n" + output + errors);
+        assertTrue(npm.waitFor(seconds, TimeUnit.SECONDS), "npm " + String.join(" ", args) + " did not finish");
+        assertEquals(0, npm.exitValue(), () -> "npm " + String.join(" ", args) + ":\n" + output + quietly(errors));
         return output;
+    }
+
+    private static String quietly(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     public boolean isAlive() {
