@@ -6,15 +6,17 @@ import { FakeServer, next, token } from './fake-server.js';
 const FAST = { initialBackoffMs: 1, maxBackoffMs: 5, heartbeatMs: 60_000, requestTimeoutMs: 500 };
 const URLS = ['ws://node-1.test/ws', 'ws://node-2.test/ws'];
 
-function client(server, options = {}) {
-    return new WsclusterClient({ urls: URLS, token: token({ sub: 'alice', exp: Date.now() / 1000 + 3600 }),
+/** A client of a fresh stand-in server (not yet connected), closed when the test ends. */
+function connected(t, options = {}) {
+    const server = new FakeServer();
+    const c = new WsclusterClient({ urls: URLS, token: token({ sub: 'alice', exp: Date.now() / 1000 + 3600 }),
         WebSocket: server.WebSocket, transports: ['websocket'], ...FAST, ...options });
+    t.after(() => c.close());
+    return { server, c };
 }
 
 test('connects with its token first, routed by the token\'s user, and subscribes', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     const states = [];
     c.on('state', (s) => states.push(s));
     c.connect();
@@ -26,9 +28,7 @@ test('connects with its token first, routed by the token\'s user, and subscribes
 });
 
 test('after its connection dies it reconnects to the next URL and resumes each channel from its last position', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await c.subscribe('chat');
     const got = [];
@@ -49,9 +49,7 @@ test('after its connection dies it reconnects to the next URL and resumes each c
 });
 
 test('tells the application when a resume could not replay everything', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await c.subscribe('chat');
     server.socket.push({ type: 'message', channel: 'chat', id: 'm3', data: 3, ts: 1, epoch: 'e1', offset: 3 });
@@ -63,9 +61,7 @@ test('tells the application when a resume could not replay everything', async (t
 });
 
 test('a remembered channel the server refuses after a reconnect is reported and forgotten', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await c.subscribe('news');
     await c.subscribe('secret');
@@ -87,9 +83,7 @@ test('a remembered channel the server refuses after a reconnect is reported and 
 });
 
 test('a remembered channel whose resubscribe timed out is kept for the next connection', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await c.subscribe('news');
     server.answers.subscribe = () => null; // no answer
@@ -103,9 +97,7 @@ test('a remembered channel whose resubscribe timed out is kept for the next conn
 });
 
 test('a disconnect by the server API is final: reported, and no reconnect', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await next(c, 'ready');
     const disconnected = next(c, 'disconnected');
@@ -117,9 +109,7 @@ test('a disconnect by the server API is final: reported, and no reconnect', asyn
 });
 
 test('publish sends an idempotency key (one of its own unless given) and resolves with the message id', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await next(c, 'ready');
     const id = await c.publish('news', { text: 'hi' }, { key: 'k1', priority: 'high' });
@@ -134,9 +124,7 @@ test('publish sends an idempotency key (one of its own unless given) and resolve
 });
 
 test('a request the server refuses rejects with its code; one it never answers with TIMEOUT', async (t) => {
-    const server = new FakeServer();
-    const c = client(server);
-    t.after(() => c.close());
+    const { server, c } = connected(t);
     c.connect();
     await next(c, 'ready');
     server.answers.publish = () => ({ type: 'error', code: 'UNKNOWN_CHANNEL', message: 'no such channel: x' });
@@ -146,9 +134,7 @@ test('a request the server refuses rejects with its code; one it never answers w
 });
 
 test('a connection that stops answering pings is given up and replaced', async (t) => {
-    const server = new FakeServer();
-    const c = client(server, { heartbeatMs: 20, pongTimeoutMs: 20 });
-    t.after(() => c.close());
+    const { server, c } = connected(t, { heartbeatMs: 20, pongTimeoutMs: 20 });
     c.connect();
     await next(c, 'ready');
     server.answers.ping = () => null;
