@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -227,17 +228,22 @@ class HaproxyFailoverIT {
      */
     private static List<Integer> clientsOn(String nodeId) {
         List<Integer> on = new ArrayList<>();
+        Map<String, Integer> entries = new TreeMap<>();
         Await.until(() -> {
             on.clear();
+            entries.clear();
             for (int i = 0; i < fleet.size(); i++) {
                 JsonObject entry = affinity(fleet.user(i));
-                if (entry.getString("node").equals(nodeId) && !entry.getBoolean("released")) {
+                boolean released = entry.getBoolean("released");
+                entries.merge(entry.getString("node") + (released ? " released" : ""), 1, Integer::sum);
+                if (entry.getString("node").equals(nodeId) && !released) {
                     on.add(i);
                 }
             }
             Map<String, Integer> counts = entry.readyNodeConnections();
             return counts.values().stream().mapToInt(Integer::intValue).sum() == CLIENTS && counts.get(nodeId) == on.size();
-        }, () -> "affinity says " + on.size() + " clients on " + nodeId + ", the registry " + entry.readyNodeConnections());
+        }, () -> "affinity says " + on.size() + " clients on " + nodeId + " (entries " + entries + "), the registry "
+                + entry.readyNodeConnections());
         return List.copyOf(on);
     }
 

@@ -2,6 +2,7 @@ package io.wscluster.affinity;
 
 import io.wscluster.registry.NodeInfo;
 import java.util.Optional;
+import java.util.Set;
 import org.infinispan.Cache;
 
 /** Session affinity: which node each user is on, and which node a user without one should go to. */
@@ -23,6 +24,12 @@ public interface AffinityService {
 
     /** Releases every user held by a node that is gone. */
     void releaseNode(String nodeId);
+
+    /**
+     * Anti-entropy: writes as this node's the users connected here whose entry says otherwise, and
+     * releases this node's entries of users no longer here (see {@link AffinityRepair}).
+     */
+    void reconcile(Set<String> usersHere);
 
     /** The configured selection strategy's name. */
     String strategy();

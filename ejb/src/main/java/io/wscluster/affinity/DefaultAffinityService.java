@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -218,6 +220,35 @@ public class DefaultAffinityService implements AffinityService {
                     }
                 });
         LOG.info(() -> "Releasing " + held.size() + " users of node " + nodeId);
+    }
+
+    @Override
+    public void reconcile(Set<String> usersHere) {
+        if (!caches.isRunning()) {
+            return;
+        }
+        Set<String> settled = usersHere.stream().filter(user -> !pending.containsKey(user)).collect(Collectors.toSet());
+        Cache<String, UserAffinity> cache = cache();
+        Map<String, UserAffinity> entries = cache.getAdvancedCache().getAll(settled); // local: replicated
+        List<UserAffinity> claimingMe = cache.values().stream()
+                .filter(a -> a.nodeId().equals(node.id()) && !a.released() && !pending.containsKey(a.user())).toList();
+        Set<String> ready = registry.readyNodes().stream().map(NodeInfo::id).collect(Collectors.toSet());
+        long now = System.currentTimeMillis();
+        AffinityRepair repair = AffinityRepair.plan(node.id(), settled, entries, claimingMe, ready, now);
+        if (repair.isEmpty()) {
+            return;
+        }
+        LOG.info(() -> "Affinity repaired: " + repair.claims().size() + " users connected here written as this node's, "
+                + repair.releases().size() + " gone from here released");
+        Map<String, UserAffinity> claims = new HashMap<>();
+        for (String user : repair.claims()) {
+            UserAffinity entry = entries.get(user);
+            long since = entry != null && entry.nodeId().equals(node.id()) ? entry.connectedSince() : now;
+            claims.put(user, new UserAffinity(user, node.id(), since, now, false));
+        }
+        // Nothing to retry on failure: the next round finds what is still wrong.
+        cache.putAllAsync(claims);
+        repair.releases().forEach(this::release);
     }
 
     @Override

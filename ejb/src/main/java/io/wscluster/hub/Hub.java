@@ -415,6 +415,11 @@ public class Hub {
         return all.contains(connection);
     }
 
+    /** The users with a connection here. */
+    public Set<String> users() {
+        return Set.copyOf(byUser.keySet());
+    }
+
     public Set<Connection> connectionsOf(String user) {
         return byUser.getOrDefault(user, Set.of());
     }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -260,6 +261,10 @@ class HubDeliveryTest extends DeliveryContract {
 
         @Override
         public void releaseNode(String nodeId) {
+        }
+
+        @Override
+        public void reconcile(Set<String> usersHere) {
         }
 
         @Override
