@@ -31,7 +31,7 @@ work=/var/lib/wscluster
 mkdir -p "$work/tmp"
 rm -rf "$work/root" # a fresh root each start: a kept one would deploy the WAR twice
 # The HTTP listener binds this node's address (the pre-boot file's is 127.0.0.1, for cluster.sh).
-sed "s/http-listener.address=127.0.0.1/http-listener.address=$address/" "$home/preboot.asadmin" > "$work/preboot.asadmin"
+sed "s/-listener.address=127.0.0.1/-listener.address=$address/" "$home/preboot.asadmin" > "$work/preboot.asadmin"
 
 if [ -n "${WSCLUSTER_MEMBERS:-}" ]; then
     # A fixed list of hosts: Hazelcast's tcpip: members and JGroups' TCPPING initial hosts, on the same addresses.

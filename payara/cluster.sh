@@ -190,7 +190,7 @@ start_node() { # index count
     echo "$http" > "$dir/http-port"
     echo "$address" > "$dir/http-host"
     # The HTTP listener binds the node's own address (the pre-boot file's is 127.0.0.1).
-    sed "s/http-listener.address=127.0.0.1/http-listener.address=$address/" "$here/preboot.asadmin" > "$dir/preboot.asadmin"
+    sed "s/-listener.address=127.0.0.1/-listener.address=$address/" "$here/preboot.asadmin" > "$dir/preboot.asadmin"
     # Every flag that keeps the node on loopback (README, "Network safety"): Hazelcast bound to
     # 127.0.0.1 with a fixed TCP member list, no phone-home, HTTP listener bound by the pre-boot file,
     # JGroups on the "loopback" stack (TCP on 127.0.0.1, TCPPING over the nodes' ports). Hazelcast's

@@ -9,6 +9,7 @@ import io.wscluster.it.support.Metrics;
 import io.wscluster.it.support.Node;
 import io.wscluster.it.support.WsClient;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -136,9 +137,13 @@ class BadInputIT {
         }
     }
 
-    @Test
-    void aClientThatStopsReadingIsClosedAsSlowConsumerWhileOthersGetEverything() {
-        try (WsClient stalled = WsClient.connectWithoutReading(NODE, "stalled");
+    /** Over plain sockets and over TLS that the node terminates itself: the cut after the close is the same. */
+    @ParameterizedTest
+    @CsvSource({"ws", "wss"})
+    void aClientThatStopsReadingIsClosedAsSlowConsumerWhileOthersGetEverything(String scheme) {
+        URI stalledAt = scheme.equals("ws") ? NODE.wsUri("stalled")
+                : URI.create("wss://127.0.0.1:" + Integer.getInteger("it.https.port") + "/ws?user=stalled");
+        try (WsClient stalled = WsClient.connectWithoutReading(stalledAt);
              WsClient healthy = WsClient.connect(NODE, "healthy").subscribe("room.slow")) {
             Metrics before = Metrics.scrape(NODE);
             stalled.send("{\"type\":\"subscribe\",\"channel\":\"room.slow\"}");
