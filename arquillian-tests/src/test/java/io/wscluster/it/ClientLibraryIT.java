@@ -12,6 +12,7 @@ import io.wscluster.client.MemberEvent;
 import io.wscluster.client.Presence;
 import io.wscluster.client.PublishOptions;
 import io.wscluster.client.RequestFailedException;
+import io.wscluster.client.Transport;
 import io.wscluster.client.WsclusterClient;
 import io.wscluster.it.support.Await;
 import io.wscluster.it.support.ClusterScript;
@@ -158,6 +159,42 @@ class ClientLibraryIT {
             Await.until(() -> seen.stream().anyMatch(e -> e.type().equals("leave") && e.member().user().equals("talker")),
                     () -> "the watcher saw the talker leave: " + seen);
             assertEquals("chat.java", seen.get(0).channel());
+        }
+    }
+
+    /**
+     * On node 1 too: the Java client over an event stream (forced; it falls back to one where a socket cannot
+     * open) receives, publishes over REST with its token, and after the server closes it (4500) opens the
+     * stream again from where it stood: what was published meanwhile arrives once.
+     */
+    @Test
+    void theJavaClientOverServerSentEventsReceivesPublishesAndResumesAfterAClose() throws Exception {
+        List<ClientMessage> messages = new CopyOnWriteArrayList<>();
+        List<ClientState> states = new CopyOnWriteArrayList<>();
+        try (WsclusterClient client = WsclusterClient.builder().urls(List.of(URI.create("ws://127.0.0.1:18580/ws")))
+                .token(() -> Tokens.hs256("streamer", Duration.ofHours(1), List.of(), List.of())).transports(Transport.SSE)
+                .backoff(Duration.ofSeconds(1), Duration.ofSeconds(2)).onMessage(messages::add).onState(states::add).build()) {
+            client.connect();
+            client.subscribe("news").get(20, TimeUnit.SECONDS);
+            String viaRest = Node.json(CLUSTER.node(2).postJson("/api/channels/news/messages", "{\"n\":1}")).getString("id");
+            String own = client.publish("news", "{\"n\":2}").get(20, TimeUnit.SECONDS);
+            Await.until(() -> received(messages, viaRest) && received(messages, own), () -> "messages " + messages);
+            assertEquals(Transport.SSE, client.transport());
+            ExecutionException presence = assertThrows(ExecutionException.class, () -> client.presence("news").get(20, TimeUnit.SECONDS));
+            assertEquals("NOT_SUPPORTED", ((RequestFailedException) presence.getCause()).code());
+
+            assertEquals(202, CLUSTER.node(1).postJson("/api/users/streamer/disconnect", "{\"code\":4500}").statusCode());
+            Await.until(() -> states.contains(ClientState.RECONNECTING), () -> "states " + states);
+            String meanwhile = Node.json(CLUSTER.node(1).postJson("/api/channels/news/messages", "{\"n\":3}")).getString("id");
+            Await.until(() -> received(messages, meanwhile) && states.get(states.size() - 1) == ClientState.OPEN, () -> "states " + states + ", messages " + messages);
+            assertEquals(1, messages.stream().filter(m -> m.id().equals(meanwhile)).count(), () -> "once: " + messages);
+
+            client.unsubscribe("news").get(20, TimeUnit.SECONDS);
+            client.subscribe("alerts").get(20, TimeUnit.SECONDS);
+            String notForUs = Node.json(CLUSTER.node(1).postJson("/api/channels/news/messages", "4")).getString("id");
+            String marker = Node.json(CLUSTER.node(1).postJson("/api/channels/alerts/messages", "5")).getString("id");
+            Await.until(() -> received(messages, marker), () -> "marker " + messages);
+            assertTrue(!received(messages, notForUs), "no news after unsubscribing");
         }
     }
 

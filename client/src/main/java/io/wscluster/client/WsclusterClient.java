@@ -4,10 +4,14 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +37,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A wscluster client for JVM applications, on the JDK's WebSocket client. It detects dead connections
+ * A wscluster client for JVM applications, on the JDK's WebSocket client, or, where WebSocket cannot
+ * open, a Server-Sent Events stream ({@link Builder#transports}). It detects dead connections
  * with ping/pong, reconnects with exponential backoff and jitter (trying the next URL each time), and
  * resubscribes to its channels after a reconnect. On channels that keep history it remembers the position
  * of the last message it got and resubscribes from there: what was published while it was away arrives
@@ -70,6 +75,8 @@ public final class WsclusterClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration streamTimeout;
+    private final List<Transport> transports;
     private final Consumer<ClientMessage> onMessage;
     private final Consumer<ClientState> onState;
     private final Consumer<String> onUnrecovered;
@@ -94,7 +101,13 @@ public final class WsclusterClient implements AutoCloseable {
     private long nextId = 1;
     private int urlIndex;
     private int attempt;
+    private int transportIndex;
+    private Transport lastTransport;
     private WebSocket socket;
+    /** The open (or opening) event stream, where the transport is SSE; never both it and {@link #socket}. */
+    private EventStream stream;
+    private ScheduledFuture<?> streamWatch;
+    private boolean reopenQueued;
     private ScheduledFuture<?> heartbeatTask;
     private ScheduledFuture<?> refreshTask;
     private volatile ClientState state = ClientState.IDLE;
@@ -115,6 +128,8 @@ public final class WsclusterClient implements AutoCloseable {
         this.requestTimeout = b.requestTimeout;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.streamTimeout = b.streamTimeout;
+        this.transports = List.copyOf(b.transports);
         this.onMessage = b.onMessage;
         this.onState = b.onState;
         this.onUnrecovered = b.onUnrecovered;
@@ -133,6 +148,11 @@ public final class WsclusterClient implements AutoCloseable {
         return state;
     }
 
+    /** The transport of the current connection (or of the next attempt). */
+    public Transport transport() {
+        return transports.get(transportIndex % transports.size());
+    }
+
     /** Opens the connection; from then on the client keeps it open until {@link #close()}. */
     public synchronized void connect() {
         if (loop.isShutdown()) {
@@ -146,6 +166,9 @@ public final class WsclusterClient implements AutoCloseable {
     public CompletableFuture<Void> subscribe(String channel) {
         return onLoop(() -> {
             channels.add(channel);
+            if (transport() == Transport.SSE) {
+                return streamSubscribe(channel);
+            }
             if (socket == null) {
                 return awaitingOpen.computeIfAbsent(channel, c -> new CompletableFuture<>());
             }
@@ -161,6 +184,10 @@ public final class WsclusterClient implements AutoCloseable {
         return onLoop(() -> {
             channels.remove(channel);
             positions.remove(channel);
+            if (transport() == Transport.SSE) {
+                reopenStream();
+                return CompletableFuture.completedFuture(null);
+            }
             return request(JSON.createObjectBuilder().add("type", "unsubscribe").add("channel", channel), requestTimeout)
                     .thenApply(reply -> (Void) null);
         });
@@ -194,6 +221,9 @@ public final class WsclusterClient implements AutoCloseable {
             if (options.key() != null) {
                 frame.add("key", options.key());
             }
+            if (transport() == Transport.SSE) {
+                return publishRest(channel, data, options);
+            }
             return request(frame, requestTimeout).thenApply(reply -> reply.getString("messageId"));
         });
     }
@@ -222,6 +252,10 @@ public final class WsclusterClient implements AutoCloseable {
             if (socket != null) {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "client closed").exceptionally(e -> null);
             }
+            if (stream != null) {
+                stream.cancel();
+                stream = null;
+            }
             setState(ClientState.CLOSED);
             loop.shutdown();
         });
@@ -237,6 +271,10 @@ public final class WsclusterClient implements AutoCloseable {
         if (closedByUser) {
             return;
         }
+        if (transport() == Transport.SSE) {
+            openStream();
+            return;
+        }
         URI base = urls.get(urlIndex % urls.size());
         // The user, if known, is a routing hint for the balancer; the token proves it.
         String hint = routingUser();
@@ -246,7 +284,7 @@ public final class WsclusterClient implements AutoCloseable {
                 .whenComplete((opened, failure) -> loop.execute(() -> {
                     if (failure != null) {
                         LOG.log(Level.FINE, "Connecting to " + base + " failed", failure);
-                        scheduleReconnect();
+                        scheduleReconnect(false);
                     } else {
                         onOpen(opened);
                     }
@@ -258,14 +296,19 @@ public final class WsclusterClient implements AutoCloseable {
         if (user != null || token == null) {
             return user;
         }
+        JsonObject claims = claims(token.get());
+        return claims == null ? null : claims.getString("sub", null); // no hint: the token still proves who
+    }
+
+    /** A JWT's claims, read without verifying; null if it is not a JWT this can read. */
+    private static JsonObject claims(String jwt) {
         try {
-            String[] parts = token.get().split("\\.");
-            byte[] claims = java.util.Base64.getUrlDecoder().decode(parts[1]);
+            byte[] claims = java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]);
             try (var reader = JSON.createReader(new java.io.ByteArrayInputStream(claims))) {
-                return reader.readObject().getString("sub", null);
+                return reader.readObject();
             }
         } catch (RuntimeException e) {
-            return null; // not a JWT we can read: no hint, the connect frame still carries the token
+            return null;
         }
     }
 
@@ -276,6 +319,7 @@ public final class WsclusterClient implements AutoCloseable {
         }
         socket = opened;
         attempt = 0;
+        announceTransport();
         if (token != null) {
             // Frames are handled in order: the subscriptions below act as the user the token proves.
             authenticate("connect");
@@ -347,6 +391,11 @@ public final class WsclusterClient implements AutoCloseable {
             p.reply().completeExceptionally(new RequestFailedException("DISCONNECTED", "connection closed (" + code + ")"));
         });
         pending.clear();
+        endedFor(code, reason, true);
+    }
+
+    /** A connection is gone (closed by the server or the network): reconnect, unless the close was final. */
+    private void endedFor(int code, String reason, boolean opened) {
         if (closedByUser) {
             return;
         }
@@ -355,14 +404,24 @@ public final class WsclusterClient implements AutoCloseable {
             onServerAct.accept(new ServerAct("disconnected", null, 0, code, reason));
             return;
         }
-        scheduleReconnect();
+        scheduleReconnect(opened);
     }
 
-    private void scheduleReconnect() {
+    /**
+     * A connection that worked is retried on the next URL with the same transport; one that never opened,
+     * with the next transport on the same URL, and once every transport failed there, on the next URL.
+     */
+    private void scheduleReconnect(boolean opened) {
         long ceiling = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
         long delay = (long) (ceiling * (1 - 0.5 * ThreadLocalRandom.current().nextDouble())); // jitter spreads clients out
         attempt++;
-        urlIndex++;
+        boolean nextTransport = !opened && transports.size() > 1;
+        if (nextTransport) {
+            transportIndex++;
+        }
+        if (!nextTransport || transportIndex % transports.size() == 0) {
+            urlIndex++;
+        }
         setState(ClientState.RECONNECTING);
         loop.schedule(this::open, delay, TimeUnit.MILLISECONDS);
     }
@@ -427,6 +486,10 @@ public final class WsclusterClient implements AutoCloseable {
 
     private CompletableFuture<JsonObject> request(JsonObjectBuilder frame, Duration timeout) {
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        if (transport() == Transport.SSE) {
+            reply.completeExceptionally(new RequestFailedException("NOT_SUPPORTED", "this needs a WebSocket connection"));
+            return reply;
+        }
         if (socket == null) {
             reply.completeExceptionally(new RequestFailedException("DISCONNECTED", "not connected"));
             return reply;
@@ -443,12 +506,21 @@ public final class WsclusterClient implements AutoCloseable {
     }
 
     private void onFrame(String text) {
-        JsonObject frame;
-        try {
-            frame = JSON.createReader(new StringReader(text)).readObject();
-        } catch (RuntimeException e) {
-            return;
+        JsonObject frame = parse(text);
+        if (frame != null) {
+            onFrame(frame);
         }
+    }
+
+    private static JsonObject parse(String text) {
+        try {
+            return JSON.createReader(new StringReader(text)).readObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void onFrame(JsonObject frame) {
         String type = frame.getString("type", "");
         if (type.equals("message")) {
             String channel = frame.getString("channel", null);
@@ -481,6 +553,278 @@ public final class WsclusterClient implements AutoCloseable {
             } else {
                 waiting.reply().complete(frame);
             }
+        }
+    }
+
+    /** Logs when a connection opens on another transport than the last one did. */
+    private void announceTransport() {
+        if (lastTransport != transport()) {
+            Transport previous = lastTransport;
+            lastTransport = transport();
+            if (previous != null) {
+                LOG.info(() -> "Connected over " + lastTransport + " (was " + previous + ")");
+            }
+        }
+    }
+
+    // --- the event-stream transport, on the loop thread ---
+
+    /** Opens {@code GET /sse} with every remembered channel, resuming from where the client stands on each. */
+    private void openStream() {
+        EventStream opening = new EventStream(channels);
+        stream = opening;
+        if (state != ClientState.OPEN) { // a stream opened again for its channels stays OPEN meanwhile
+            setState(attempt == 0 ? ClientState.CONNECTING : ClientState.RECONNECTING);
+        }
+        StringBuilder query = new StringBuilder();
+        for (String channel : opening.channels) {
+            query.append(query.length() == 0 ? "" : "&").append("channel=").append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
+        }
+        String hint = routingUser();
+        if (hint != null) {
+            query.append(query.length() == 0 ? "" : "&").append("user=").append(URLEncoder.encode(hint, StandardCharsets.UTF_8));
+        }
+        URI url = beside(urls.get(urlIndex % urls.size()), "/sse", query.toString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).version(HttpClient.Version.HTTP_1_1)
+                .header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token.get());
+        }
+        String resumeFrom = eventId();
+        if (!resumeFrom.isEmpty()) {
+            request.header("Last-Event-ID", resumeFrom);
+        }
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
+                .whenComplete((response, failure) -> loop.execute(() -> onStreamResponse(opening, response, failure)));
+    }
+
+    private void onStreamResponse(EventStream opening, HttpResponse<InputStream> response, Throwable failure) {
+        if (stream != opening || closedByUser) {
+            if (response != null) {
+                closeQuietly(response.body());
+            }
+            return; // given up on meanwhile
+        }
+        if (failure != null) {
+            LOG.log(Level.FINE, "Opening an event stream failed", failure);
+            streamEnded(opening, 1006, "event stream failed");
+            return;
+        }
+        if (response.statusCode() != 200) {
+            JsonObject refusal;
+            try (InputStream body = response.body()) {
+                refusal = parse(new String(body.readNBytes(16_384), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                refusal = null;
+            }
+            String code = refusal == null ? "HTTP_" + response.statusCode() : refusal.getString("code", "HTTP_" + response.statusCode());
+            String message = refusal == null ? "" : refusal.getString("message", "");
+            LOG.warning(() -> "The event stream was refused: " + code + " " + message);
+            // As a socket's refused token (4003) or ban (4006): final. Anything else is worth another try.
+            int status = response.statusCode();
+            streamEnded(opening, status == 401 ? 4003 : status == 403 ? 4006 : 1006, message);
+            return;
+        }
+        opening.opened = true;
+        attempt = 0;
+        announceTransport();
+        setState(ClientState.OPEN);
+        opening.read(response.body(), text -> loop.execute(() -> {
+            if (stream == opening) {
+                onStreamFrame(opening, text);
+            }
+        }), () -> loop.execute(() -> streamEnded(opening, 1006, "event stream ended")));
+        watchStream(opening);
+        scheduleStreamRefresh();
+        if (opening.awaiting.isEmpty()) {
+            onReady.run();
+        }
+        if (!opening.channels.equals(channels)) {
+            reopenStream(); // subscribed or unsubscribed while it was opening
+        }
+    }
+
+    /** A stream silent for {@code streamTimeout} (the server comments every 15 s at most) is dead. */
+    private void watchStream(EventStream watched) {
+        if (streamWatch != null) {
+            streamWatch.cancel(false);
+        }
+        long every = Math.max(100, streamTimeout.toMillis() / 4);
+        streamWatch = loop.scheduleWithFixedDelay(() -> {
+            if (stream == watched && watched.silentNanos() > streamTimeout.toNanos()) {
+                streamEnded(watched, 4000, "event stream silent");
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A stream ends when its token expires: a minute before, it is opened again with a fresh one. */
+    private void scheduleStreamRefresh() {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        JsonObject claims = token == null ? null : claims(token.get());
+        if (claims != null && claims.containsKey("exp")) {
+            long in = Math.max(1_000, claims.getJsonNumber("exp").longValue() * 1000 - System.currentTimeMillis() - 60_000);
+            refreshTask = loop.schedule(this::reopenStream, in, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Frames only a stream sends (a subscription's answer or refusal, the end of the stream); the rest as a socket's. */
+    private void onStreamFrame(EventStream from, String text) {
+        JsonObject frame = parse(text);
+        if (frame == null) {
+            return;
+        }
+        String type = frame.getString("type", "");
+        String channel = frame.getString("channel", null);
+        boolean ours = channel != null && !frame.getBoolean("server", false);
+        if (type.equals("subscribed") && ours) {
+            boolean recovered = frame.getBoolean("recovered", true);
+            if (frame.containsKey("epoch") && channels.contains(channel) && (!positions.containsKey(channel) || !recovered)) {
+                positions.put(channel, new Position(frame.getString("epoch"), frame.getJsonNumber("offset").longValue()));
+            }
+            if (!recovered) {
+                onUnrecovered.accept(channel);
+            }
+            streamAnswered(from, channel, null);
+        } else if (type.equals("error") && ours) {
+            channels.remove(channel);
+            positions.remove(channel);
+            RequestFailedException refusal = new RequestFailedException(frame.getString("code", ""), frame.getString("message", ""));
+            if (!awaitingOpen.containsKey(channel)) {
+                onResubscribeFailed.accept(channel, refusal);
+            }
+            streamAnswered(from, channel, refusal);
+        } else if (type.equals("closed")) {
+            streamEnded(from, frame.getInt("code", 1006), frame.getString("reason", ""));
+        } else {
+            onFrame(frame);
+        }
+    }
+
+    /** A channel of the stream was answered: its waiting subscribe settles, and {@code onReady} once all have been. */
+    private void streamAnswered(EventStream from, String channel, RequestFailedException refusal) {
+        CompletableFuture<Void> waiting = awaitingOpen.remove(channel);
+        if (waiting != null) {
+            if (refusal != null) {
+                waiting.completeExceptionally(refusal);
+            } else {
+                waiting.complete(null);
+            }
+        }
+        if (from.awaiting.remove(channel) && from.awaiting.isEmpty()) {
+            onReady.run();
+        }
+    }
+
+    private void streamEnded(EventStream ended, int code, String reason) {
+        if (stream != ended) {
+            return;
+        }
+        stream = null;
+        ended.cancel();
+        if (streamWatch != null) {
+            streamWatch.cancel(false);
+        }
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        endedFor(code, reason, ended.opened);
+    }
+
+    /**
+     * A subscribe over a stream: answered by the open stream if it carries the channel already, else the
+     * stream is opened again with the channel and its answer settles this.
+     */
+    private CompletableFuture<Void> streamSubscribe(String channel) {
+        if (stream != null && stream.opened && stream.channels.contains(channel) && !stream.awaiting.contains(channel)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> answer = awaitingOpen.computeIfAbsent(channel, c -> new CompletableFuture<>());
+        loop.schedule(() -> {
+            if (awaitingOpen.remove(channel, answer)) {
+                answer.completeExceptionally(new RequestFailedException("TIMEOUT", "no answer within " + requestTimeout.toMillis() + " ms"));
+            }
+        }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (stream != null && stream.opened && !stream.channels.contains(channel)) {
+            reopenStream();
+        }
+        return answer;
+    }
+
+    /** Opens the stream again (its channels changed, or its token is about to expire); coalesced. */
+    private void reopenStream() {
+        if (reopenQueued || stream == null || !stream.opened) {
+            return; // one still opening carries the channels when it opens
+        }
+        reopenQueued = true;
+        loop.execute(() -> {
+            reopenQueued = false;
+            EventStream old = stream;
+            if (old == null || !old.opened || closedByUser) {
+                return;
+            }
+            stream = null; // its end is not a close: the new stream takes over
+            old.cancel();
+            openStream();
+        });
+    }
+
+    /** The event id to resume from: where the client stands on each channel with history ({@code channel!epoch!offset,...}). */
+    private String eventId() {
+        StringBuilder id = new StringBuilder();
+        positions.forEach((channel, at) -> id.append(id.length() == 0 ? "" : ",").append(channel).append('!')
+                .append(at.epoch()).append('!').append(at.offset()));
+        return id.toString();
+    }
+
+    /** A publish over REST with the user's own token: the same rules as a socket's publish. */
+    private CompletableFuture<String> publishRest(String channel, JsonValue data, PublishOptions options) {
+        if (token == null) {
+            return CompletableFuture.failedFuture(new RequestFailedException("UNAUTHORIZED", "publishing over SSE needs a token"));
+        }
+        StringBuilder query = new StringBuilder();
+        if (options.high()) {
+            query.append("priority=high");
+        }
+        if (options.key() != null) {
+            query.append(query.length() == 0 ? "" : "&").append("key=").append(URLEncoder.encode(options.key(), StandardCharsets.UTF_8));
+        }
+        URI url = beside(urls.get(urlIndex % urls.size()), "/api/channels/" + URLEncoder.encode(channel, StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/messages", query.toString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).version(HttpClient.Version.HTTP_1_1).timeout(requestTimeout)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token.get())
+                .POST(HttpRequest.BodyPublishers.ofString(data.toString()));
+        if (options.idempotencyKey() != null) {
+            request.header("Idempotency-Key", options.idempotencyKey());
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(new RequestFailedException("DISCONNECTED", "publish failed: " + failure.getMessage()));
+                    }
+                    JsonObject reply = parse(response.body());
+                    if (response.statusCode() != 202 || reply == null) {
+                        throw new CompletionException(new RequestFailedException(
+                                reply == null ? "HTTP_" + response.statusCode() : reply.getString("code", "HTTP_" + response.statusCode()),
+                                reply == null ? "" : reply.getString("message", "")));
+                    }
+                    return reply.getString("id");
+                });
+    }
+
+    /** {@code path} on the host of a socket URL ({@code ws://host/ws} -> {@code http://host/sse}), under the same prefix. */
+    static URI beside(URI socketUrl, String path, String query) {
+        String scheme = socketUrl.getScheme().equals("wss") ? "https" : "http";
+        String prefix = socketUrl.getPath().replaceFirst("/ws$", "");
+        return URI.create(scheme + "://" + socketUrl.getRawAuthority() + prefix + path + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
@@ -555,6 +899,8 @@ public final class WsclusterClient implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration initialBackoff = Duration.ofMillis(250);
         private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration streamTimeout = Duration.ofSeconds(45);
+        private List<Transport> transports = List.of(Transport.WEBSOCKET);
         private Consumer<ClientMessage> onMessage = m -> { };
         private Consumer<ClientState> onState = s -> { };
         private Consumer<String> onUnrecovered = c -> { };
@@ -647,6 +993,25 @@ public final class WsclusterClient implements AutoCloseable {
          */
         public Builder onReady(Runnable listener) {
             this.onReady = listener;
+            return this;
+        }
+
+        /**
+         * The transports to try, in order (default WebSocket only): with {@code WEBSOCKET, SSE}, a URL where a
+         * socket never opens is tried over an event stream before the next URL, and the client stays with the
+         * transport that worked. See {@link Transport#SSE} for what a stream cannot do.
+         */
+        public Builder transports(Transport... order) {
+            if (order.length == 0) {
+                throw new IllegalArgumentException("at least one transport");
+            }
+            this.transports = List.of(order);
+            return this;
+        }
+
+        /** An event stream silent this long is given up and opened again (default 45 s; the server comments every 15 s). */
+        public Builder streamTimeout(Duration timeout) {
+            this.streamTimeout = timeout;
             return this;
         }
 
