@@ -214,6 +214,11 @@ class HaproxyFailoverIT {
         awaitReadySince(affected, drainedAt);
         System.out.println("[failover] drain node-2 -> client resubscribed: " + ClientFleet.percentiles(sinceMillis(affected, drainedAt)));
         System.out.println("[failover] drain node-2, each client's gap (closed -> resubscribed): " + ClientFleet.percentiles(gapMillis(affected)));
+        // In waves over the drain's 5 s, also through HAProxy: a balancer that cut the node's sessions when it
+        // took the server out of rotation would end them all within the first two seconds.
+        long late = affected.stream().filter(i -> fleet.lostAt(i) - drainedAt >= 3_000_000_000L).count();
+        assertTrue(late >= affected.size() / 4, () -> late + " of " + affected.size() + " clients lost their socket 3 s or more into the drain: "
+                + ClientFleet.percentiles(affected.stream().mapToLong(i -> (fleet.lostAt(i) - drainedAt) / 1_000_000).toArray()));
 
         everyClientGetsEveryAcknowledgedMessageOnceInOrder(publisher);
         Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), () -> "node-2 (pid " + pid + ") still running");

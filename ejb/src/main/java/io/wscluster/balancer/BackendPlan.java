@@ -9,9 +9,16 @@ import java.util.stream.Collectors;
 
 /**
  * The runtime-API commands that make an HAProxy backend match the node registry: nodes that joined are
- * added, READY nodes are in service, nodes in any other state (draining, starting) are in maintenance
- * (no new connections, existing ones kept), and nodes gone from the registry are cut off and deleted. An
- * overloaded node keeps a tenth of its weight: new clients go to the others, but never nowhere.
+ * added, READY nodes are in service, a DRAINING node is in drain (no new connections, existing ones kept
+ * while the node closes them in waves), nodes in any other state (starting) are in maintenance, and nodes
+ * gone from the registry are cut off and deleted. An overloaded node keeps a tenth of its weight: new
+ * clients go to the others, but never nowhere.
+ *
+ * <p>Not maintenance for a draining node: with {@code on-marked-down shutdown-sessions} (the default server
+ * options, so that a hung node's clients move at once) HAProxy cuts every session of a server that enters
+ * maintenance, and a drain would become a reconnect storm. Its health check stays soft for the same
+ * reason: {@code /ready} answers 404 while draining, which {@code http-check disable-on-404} takes as
+ * "stopping", not down.
  */
 final class BackendPlan {
 
@@ -20,7 +27,12 @@ final class BackendPlan {
     static final int OVERLOADED_WEIGHT = 10;
 
     /** What the registry wants of one node's server. */
-    record Wanted(String name, String address, int port, boolean ready, boolean overloaded) {
+    record Wanted(String name, String address, int port, boolean ready, boolean overloaded, boolean draining) {
+
+        Wanted(String name, String address, int port, boolean ready, boolean overloaded) {
+            this(name, address, port, ready, overloaded, false);
+        }
+
         int weight() {
             return overloaded ? OVERLOADED_WEIGHT : WEIGHT;
         }
@@ -62,9 +74,15 @@ final class BackendPlan {
             if (current.weight() >= 0 && current.weight() != w.weight()) {
                 commands.add("set server " + server + " weight " + w.weight());
             }
-            if (w.ready() && current.maintenance()) {
-                enable(commands, server, serverOptions);
-            } else if (!w.ready() && !current.maintenance()) {
+            if (w.ready()) {
+                if (current.maintenance() || current.draining()) {
+                    enable(commands, server, serverOptions);
+                }
+            } else if (w.draining()) {
+                if (!current.draining() && !current.maintenance()) {
+                    commands.add("set server " + server + " state drain");
+                }
+            } else if (!current.maintenance()) {
                 commands.add("set server " + server + " state maint");
             }
         }

@@ -6,14 +6,22 @@ import java.util.List;
 /**
  * One server of the HAProxy backend as {@code show servers state} reports it.
  *
- * @param maintenance administratively out of service (no new connections, existing ones kept)
+ * @param maintenance administratively out of service (no new connections; entering it cuts the existing
+ *     ones where the server has {@code on-marked-down shutdown-sessions})
  * @param up whether HAProxy's health checks consider it up
  * @param weight its current (user) weight; -1 when the dump does not say
+ * @param draining administratively draining: no new connections, the existing ones kept
  */
-public record BackendServer(String name, String address, int port, boolean maintenance, boolean up, int weight) {
+public record BackendServer(String name, String address, int port, boolean maintenance, boolean up, int weight, boolean draining) {
 
     /** srv_admin_state bits that mean maintenance: forced, inherited, from the configuration, from DNS resolution. */
     private static final int MAINTENANCE_BITS = 0x01 | 0x02 | 0x04 | 0x20;
+    /** srv_admin_state bits that mean drain: forced, inherited. */
+    private static final int DRAIN_BITS = 0x08 | 0x10;
+
+    public BackendServer(String name, String address, int port, boolean maintenance, boolean up, int weight) {
+        this(name, address, port, maintenance, up, weight, false);
+    }
     private static final int OP_STATE_RUNNING = 2;
 
     /** Parses the answer to {@code show servers state BACKEND}; the header line names the columns. */
@@ -33,7 +41,7 @@ public record BackendServer(String name, String address, int port, boolean maint
                 int weightColumn = columns.indexOf("srv_uweight");
                 servers.add(new BackendServer(fields[columns.indexOf("srv_name")], fields[columns.indexOf("srv_addr")],
                         Integer.parseInt(fields[columns.indexOf("srv_port")]), (admin & MAINTENANCE_BITS) != 0,
-                        op == OP_STATE_RUNNING, weightColumn < 0 ? -1 : Integer.parseInt(fields[weightColumn])));
+                        op == OP_STATE_RUNNING, weightColumn < 0 ? -1 : Integer.parseInt(fields[weightColumn]), (admin & DRAIN_BITS) != 0));
             }
         }
         if (columns == null) {

@@ -4,6 +4,7 @@ import io.wscluster.cluster.ClusterCaches;
 import io.wscluster.cluster.MembershipChange;
 import io.wscluster.registry.NodeInfo;
 import io.wscluster.registry.NodeRegistry;
+import io.wscluster.registry.NodeState;
 import io.wscluster.schedule.Schedulers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -24,8 +25,8 @@ import org.infinispan.Cache;
 
 /**
  * Keeps HAProxy's backend in step with the node registry through its runtime API, without reloads: one
- * server per node, added on join, in service while READY, in maintenance otherwise (draining, starting:
- * nobody new, nobody cut off), cut off and deleted once gone from the registry. Only the cluster
+ * server per node, added on join, in service while READY, in drain while DRAINING (nobody new, nobody cut
+ * off), in maintenance otherwise (starting), cut off and deleted once gone from the registry. Only the cluster
  * coordinator writes (any node takes over); compared every {@code wscluster.haproxy.sync-ms} and at once
  * on a node's state change or a view change.
  */
@@ -110,7 +111,8 @@ public class BackendSync {
             }
             URI url = URI.create(node.httpUrl());
             wanted.add(new BackendPlan.Wanted(BackendPlan.serverName(node.id()), url.getHost(),
-                    url.getPort() > 0 ? url.getPort() : 80, node.state().acceptsClients(), node.overloaded()));
+                    url.getPort() > 0 ? url.getPort() : 80, node.state().acceptsClients(), node.overloaded(),
+                    node.state() == NodeState.DRAINING));
         }
         return wanted;
     }

@@ -61,7 +61,11 @@ public class Drain {
         long deadline = System.currentTimeMillis() + settings.deadlineMillis();
         int total = hub.connections();
         LOG.info(() -> "Draining " + total + " connections in " + settings.waves() + " waves over " + settings.spreadMillis() + " ms");
-        waves.close(hub::snapshot, settings.waves(), settings.spreadMillis(), 0, CloseCodes.draining());
+        // The first wave waits one step, as the rebalancer's does: the balancer keeps a draining node's
+        // server for the clients it has (HAProxy's drain state), so its affinity map must point their users
+        // elsewhere before any of them reconnects, or the reconnect is routed back here and refused.
+        long step = settings.spreadMillis() / Math.max(1, settings.waves());
+        waves.close(hub::snapshot, settings.waves(), settings.spreadMillis(), step, CloseCodes.draining());
         ScheduledExecutorService watch = schedulers.create("wscluster-drain", 1);
         // Checked from the start: an idle node exits at once.
         watch.scheduleWithFixedDelay(() -> {

@@ -43,12 +43,27 @@ class BackendPlanTest {
     }
 
     @Test
-    void aDrainingNodeGoesToMaintenanceAndBackWhenReady() {
+    void aNodeNoLongerReadyGoesToMaintenanceAndBackWhenReady() {
         List<BackendServer> actual = BackendServer.parse(STATE);
         assertEquals(List.of("set server nodes/node-1 state maint", "set server nodes/node-2 state ready",
                 "set server nodes/node-2 health down"),
                 BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false),
                         new Wanted("node-2", "127.0.0.1", 8082, true, false)), actual));
+    }
+
+    /** Maintenance would cut its sessions (on-marked-down shutdown-sessions): the drain closes them in waves instead. */
+    @Test
+    void aDrainingNodeGoesToDrainWhichKeepsItsSessionsAndBackWhenReady() {
+        List<BackendServer> actual = BackendServer.parse(STATE);
+        assertEquals(List.of("set server nodes/node-1 state drain"),
+                BackendPlan.commands("nodes", OPTIONS, Set.of(), List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false, true),
+                        new Wanted("node-2", "127.0.0.1", 8082, false, false)), actual));
+        List<BackendServer> drained = BackendServer.parse(STATE.replace("node-1 127.0.0.1 2 0 100", "node-1 127.0.0.1 2 8 100"));
+        assertTrue(drained.get(0).draining() && !drained.get(0).maintenance(), drained::toString);
+        assertEquals(List.of(), BackendPlan.commands("nodes", OPTIONS, Set.of(),
+                List.of(new Wanted("node-1", "127.0.0.1", 8081, false, false, true), new Wanted("node-2", "127.0.0.1", 8082, false, false)), drained));
+        assertEquals(List.of("set server nodes/node-1 state ready", "set server nodes/node-1 health down"), BackendPlan.commands("nodes", OPTIONS,
+                Set.of(), List.of(new Wanted("node-1", "127.0.0.1", 8081, true, false), new Wanted("node-2", "127.0.0.1", 8082, false, false)), drained));
     }
 
     @Test
