@@ -28,8 +28,10 @@ processes=()
 [ -n "${BENCH_PROCESSES:-}" ] && processes=(--processes="$BENCH_PROCESSES")
 dirs=()
 held=none
+step=0
 for rate in ${rates//,/ }; do
-    dir="$results/fanout-$stamp/rate-$rate"
+    step=$((step + 1))
+    dir="$results/fanout-$stamp/step-$step-rate-$rate" # a rate may repeat (100,100: a fresh cluster's warm-up)
     dirs+=("$dir")
     status=0
     loadtest "$dir" "fan-out $rate msgs/s x $subscribers$channel_note" --targets="$targets" --connections="$subscribers" --ramp=500 "${full_jit[@]}" \
