@@ -15,6 +15,10 @@ nodes=${2:-6}
 ramp=${BENCH_RAMP:-500}
 hold=${BENCH_HOLD:-30s}
 export WSCLUSTER_HEAP=${WSCLUSTER_HEAP:-1536m}
+# 13 JVMs on two cores: a node can go seconds without the CPU to send JGroups' heartbeats, and with the
+# loopback default (1 s) the others suspect it, the view splits and merges, and the merge's sweep closes
+# the clients that are slow to answer. BENCH_FD_TIMEOUT_MS (10 s) tells a slow member from a dead one here.
+export WSCLUSTER_JAVA_OPTS="${WSCLUSTER_JAVA_OPTS:-} -Dwscluster.jgroups.fd-timeout-ms=${BENCH_FD_TIMEOUT_MS:-10000}"
 build_if_needed
 echo "# $connections connections on $nodes nodes, $(date -u +%FT%TZ), $machine; node heap $WSCLUSTER_HEAP"
 
