@@ -104,6 +104,11 @@ public final class WsclusterClient implements AutoCloseable {
     private int transportIndex;
     private Transport lastTransport;
     private WebSocket socket;
+    /**
+     * The socket's last send: the JDK's WebSocket refuses a send while the one before it is unfinished
+     * ("Send pending"), so each request's frame is sent after the one before. On the loop thread.
+     */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
     /** The open (or opening) event stream, where the transport is SSE; never both it and {@link #socket}. */
     private EventStream stream;
     private ScheduledFuture<?> streamWatch;
@@ -318,6 +323,7 @@ public final class WsclusterClient implements AutoCloseable {
             return;
         }
         socket = opened;
+        lastSend = CompletableFuture.completedFuture(null);
         attempt = 0;
         announceTransport();
         if (token != null) {
@@ -501,7 +507,20 @@ public final class WsclusterClient implements AutoCloseable {
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         pending.put(id, new Pending(reply, timer));
-        socket.sendText(frame.add("id", id).build().toString(), true);
+        WebSocket target = socket;
+        String text = frame.add("id", id).build().toString();
+        lastSend = lastSend.handle((sent, failure) -> null).thenCompose(previous -> target.sendText(text, true))
+                .whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        loop.execute(() -> {
+                            Pending unsent = pending.remove(id);
+                            if (unsent != null) {
+                                unsent.timeout().cancel(false);
+                                unsent.reply().completeExceptionally(new RequestFailedException("DISCONNECTED", "not sent: " + failure));
+                            }
+                        });
+                    }
+                });
         return reply;
     }
 
