@@ -18,11 +18,11 @@ public record BackendServer(String name, String address, int port, boolean maint
     private static final int MAINTENANCE_BITS = 0x01 | 0x02 | 0x04 | 0x20;
     /** srv_admin_state bits that mean drain: forced, inherited. */
     private static final int DRAIN_BITS = 0x08 | 0x10;
+    private static final int OP_STATE_RUNNING = 2;
 
     public BackendServer(String name, String address, int port, boolean maintenance, boolean up, int weight) {
         this(name, address, port, maintenance, up, weight, false);
     }
-    private static final int OP_STATE_RUNNING = 2;
 
     /** Parses the answer to {@code show servers state BACKEND}; the header line names the columns. */
     public static List<BackendServer> parse(String answer) {

@@ -1,12 +1,12 @@
 package io.wscluster.web.health;
 
+import io.wscluster.registry.LocalNode;
+import io.wscluster.registry.NodeState;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.wscluster.registry.LocalNode;
-import io.wscluster.registry.NodeState;
 import java.io.IOException;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
