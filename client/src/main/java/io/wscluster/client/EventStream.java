@@ -78,7 +78,8 @@ final class EventStream {
         }
     }
 
-    private static void closeQuietly(InputStream in) {
+    /** Closes a response body whose stream is not wanted (or no longer). */
+    static void closeQuietly(InputStream in) {
         try {
             in.close();
         } catch (IOException e) {

@@ -620,7 +620,7 @@ public final class WsclusterClient implements AutoCloseable {
     private void onStreamResponse(EventStream opening, HttpResponse<InputStream> response, Throwable failure) {
         if (stream != opening || closedByUser) {
             if (response != null) {
-                closeQuietly(response.body());
+                EventStream.closeQuietly(response.body());
             }
             return; // given up on meanwhile
         }
@@ -837,14 +837,6 @@ public final class WsclusterClient implements AutoCloseable {
         String scheme = socketUrl.getScheme().equals("wss") ? "https" : "http";
         String prefix = socketUrl.getPath().replaceFirst("/ws$", "");
         return URI.create(scheme + "://" + socketUrl.getRawAuthority() + prefix + path + (query.isEmpty() ? "" : "?" + query));
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
     }
 
     private void startHeartbeat() {
