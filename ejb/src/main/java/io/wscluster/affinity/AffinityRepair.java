@@ -10,9 +10,9 @@ import java.util.Set;
  * One node's anti-entropy round over the affinity cache: the users connected here whose entry does not say
  * so, and the entries that claim a user for this node who is no longer here.
  *
- * <p>Either can happen without a fault of ours: the cache is replicated asynchronously, so a write sent to a
- * primary owner that leaves (a drained node exiting) is lost; a rebalancing move can be overtaken by the
- * client's own reconnect to the node it is leaving. Left alone, such an entry routes the user's next
+ * <p>Either can happen without a fault of ours: nobody waits for the cache's writes, and one can fail (its
+ * primary owner leaves, a drained node exiting) after the change it carried was overtaken; a rebalancing
+ * move can be overtaken by the client's own reconnect to the node it is leaving. Left alone, such an entry routes the user's next
  * connection wrongly and miscounts users for as long as the connection lasts.
  *
  * @param claims users connected here to be written as this node's

@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.Config;
 import org.infinispan.Cache;
 
 /**
- * Affinity kept in the replicated {@code affinity} cache (user id -> {@link UserAffinity}); writes are
- * asynchronous so connects never wait on peers.
+ * Affinity kept in the replicated {@code affinity} cache (user id -> {@link UserAffinity}); writes go
+ * through the asynchronous API so connects never wait on peers.
  */
 @ApplicationScoped
 public class DefaultAffinityService implements AffinityService {

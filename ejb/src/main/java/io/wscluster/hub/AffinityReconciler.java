@@ -41,7 +41,7 @@ public class AffinityReconciler {
         try {
             affinity.reconcile(hub.users());
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Affinity reconciliation failed; the next round tries again", e);
+            LOG.log(Level.WARNING, "Affinity reconciliation failed; the next round tries again", e);
         }
     }
 }
