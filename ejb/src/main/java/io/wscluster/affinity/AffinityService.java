@@ -2,7 +2,7 @@ package io.wscluster.affinity;
 
 import io.wscluster.registry.NodeInfo;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import org.infinispan.Cache;
 
 /** Session affinity: which node each user is on, and which node a user without one should go to. */
@@ -29,7 +29,13 @@ public interface AffinityService {
      * Anti-entropy: writes as this node's the users connected here whose entry says otherwise, and
      * releases this node's entries of users no longer here (see {@link AffinityRepair}).
      */
-    void reconcile(Set<String> usersHere);
+    void reconcile(Map<String, Long> usersHere);
+
+    /**
+     * Writes every user connected here as this node's, whatever this node's copy says: after partitions
+     * merge, the copies of other nodes may hold what the other side wrote, which no node's own copy shows.
+     */
+    void reassert(Map<String, Long> usersHere);
 
     /** The configured selection strategy's name. */
     String strategy();

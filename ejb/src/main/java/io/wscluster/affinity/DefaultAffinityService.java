@@ -11,6 +11,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -223,13 +224,14 @@ public class DefaultAffinityService implements AffinityService {
     }
 
     @Override
-    public void reconcile(Set<String> usersHere) {
+    public void reconcile(Map<String, Long> usersHere) {
         if (!caches.isRunning()) {
             return;
         }
-        Set<String> settled = usersHere.stream().filter(user -> !pending.containsKey(user)).collect(Collectors.toSet());
+        Map<String, Long> settled = new HashMap<>(usersHere);
+        settled.keySet().removeIf(pending::containsKey);
         Cache<String, UserAffinity> cache = cache();
-        Map<String, UserAffinity> entries = cache.getAdvancedCache().getAll(settled); // local: replicated
+        Map<String, UserAffinity> entries = cache.getAdvancedCache().getAll(settled.keySet()); // local: replicated
         List<UserAffinity> claimingMe = cache.values().stream()
                 .filter(a -> a.nodeId().equals(node.id()) && !a.released() && !pending.containsKey(a.user())).toList();
         Set<String> ready = registry.readyNodes().stream().map(NodeInfo::id).collect(Collectors.toSet());
@@ -240,15 +242,30 @@ public class DefaultAffinityService implements AffinityService {
         }
         LOG.info(() -> "Affinity repaired: " + repair.claims().size() + " users connected here written as this node's, "
                 + repair.releases().size() + " gone from here released");
+        claim(repair.claims(), entries, now);
+        repair.releases().forEach(this::release);
+    }
+
+    @Override
+    public void reassert(Map<String, Long> usersHere) {
+        if (!caches.isRunning()) {
+            return;
+        }
+        Set<String> users = new HashSet<>(usersHere.keySet());
+        users.removeIf(pending::containsKey);
+        claim(users, cache().getAdvancedCache().getAll(users), System.currentTimeMillis());
+        LOG.info(() -> "Affinity of the " + users.size() + " users connected here written again after a merge");
+    }
+
+    /** Writes the users as this node's; nothing to retry on failure: the next round finds what is still wrong. */
+    private void claim(Set<String> users, Map<String, UserAffinity> entries, long now) {
         Map<String, UserAffinity> claims = new HashMap<>();
-        for (String user : repair.claims()) {
+        for (String user : users) {
             UserAffinity entry = entries.get(user);
             long since = entry != null && entry.nodeId().equals(node.id()) ? entry.connectedSince() : now;
             claims.put(user, new UserAffinity(user, node.id(), since, now, false));
         }
-        // Nothing to retry on failure: the next round finds what is still wrong.
-        cache.putAllAsync(claims);
-        repair.releases().forEach(this::release);
+        cache().putAllAsync(claims);
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class Connection {
 
     private final FrameSink sink;
     private volatile String user;
+    /** When the user became known on this connection (epoch millis): its affinity write says the same. */
+    private volatile long userSinceMillis;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final OutboundQueue outbound;
     private final Outcomes outcomes;
@@ -51,6 +53,7 @@ public final class Connection {
     Connection(FrameSink sink, String user, HubSettings settings, WritePool writers, Outcomes outcomes) {
         this.sink = sink;
         this.user = user;
+        this.userSinceMillis = System.currentTimeMillis();
         this.outcomes = outcomes;
         this.outbound = new OutboundQueue(settings.outboundQueue(), settings.maxWriteBytes(),
                 settings.stallMillis() * 1_000_000, sink::write, writers, this::writeFailed);
@@ -67,7 +70,12 @@ public final class Connection {
 
     /** The connection proved who it is. */
     void identify(String provenUser) {
+        this.userSinceMillis = System.currentTimeMillis();
         this.user = provenUser;
+    }
+
+    long userSinceMillis() {
+        return userSinceMillis;
     }
 
     /** What to do when the server API moves this connection's expiry (epoch millis). */

@@ -25,9 +25,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import java.util.Collections;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -415,9 +416,12 @@ public class Hub {
         return all.contains(connection);
     }
 
-    /** The users with a connection here. */
-    public Set<String> users() {
-        return Set.copyOf(byUser.keySet());
+    /** The users with a connection here, each with when its newest connection here became the user's (epoch millis). */
+    public Map<String, Long> users() {
+        Map<String, Long> users = new HashMap<>();
+        byUser.forEach((user, connections) -> connections.stream().mapToLong(Connection::userSinceMillis).max()
+                .ifPresent(since -> users.put(user, since)));
+        return users;
     }
 
     public Set<Connection> connectionsOf(String user) {

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -264,7 +263,11 @@ class HubDeliveryTest extends DeliveryContract {
         }
 
         @Override
-        public void reconcile(Set<String> usersHere) {
+        public void reconcile(java.util.Map<String, Long> usersHere) {
+        }
+
+        @Override
+        public void reassert(java.util.Map<String, Long> usersHere) {
         }
 
         @Override
