@@ -13,8 +13,9 @@ import java.util.Set;
  * <p>Either can happen without a fault of ours: the cache is replicated asynchronously, so a write sent to a
  * primary owner that leaves (a drained node exiting) is lost, and a topology change can apply a write on
  * some copies only; a user's connect here can be overtaken by an older write from the node it left; a
- * rebalancing move can be overtaken by the client's own reconnect to the node it is leaving. Left alone, such an entry routes the user's next
- * connection wrongly and miscounts users for as long as the connection lasts.
+ * rebalancing move can be overtaken by the client's own reconnect to the node it is leaving. Left alone,
+ * such an entry routes the user's next connection wrongly and miscounts users for as long as the
+ * connection lasts.
  *
  * @param claims users connected here to be written as this node's
  * @param releases entries of this node's users who are gone, to be marked released
