@@ -97,9 +97,21 @@ public final class Connection {
         send(OutboundFrame.reply(frame));
     }
 
+    /**
+     * Sends the reply to a request on the calling thread, the one that handled the request, when nothing
+     * else is being written to the client (a ping's pong, say): no hand-over to the write pool. Never blocks.
+     */
+    public void reply(String frame) {
+        offered(outbound.offer(OutboundFrame.reply(frame), true));
+    }
+
     /** Queues a frame; never blocks. A client that lags is handled as the frame's channel says. */
     void send(OutboundFrame frame) {
-        switch (outbound.offer(frame)) {
+        offered(outbound.offer(frame));
+    }
+
+    private void offered(OutboundQueue.Offer offer) {
+        switch (offer) {
             case QUEUED -> { }
             case REPLACED -> outcomes.dropped(this, "latest-per-key");
             case DROPPED_OLDEST -> outcomes.dropped(this, "drop-oldest");

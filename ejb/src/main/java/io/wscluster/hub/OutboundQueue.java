@@ -81,6 +81,14 @@ final class OutboundQueue {
     }
 
     Offer offer(OutboundFrame frame) {
+        return offer(frame, false);
+    }
+
+    /**
+     * @param writeHere write on the calling thread if no write is under way (a reply on the thread that read
+     *     its request, which may not wait: the write never blocks), rather than hand the write to the pool
+     */
+    Offer offer(OutboundFrame frame, boolean writeHere) {
         Offer outcome = Offer.QUEUED;
         boolean schedule;
         synchronized (this) {
@@ -112,7 +120,9 @@ final class OutboundQueue {
             schedule = !scheduled;
             scheduled = true;
         }
-        if (schedule) {
+        if (schedule && writeHere) {
+            writeAll();
+        } else if (schedule) {
             writers.execute(this::writeAll);
         }
         return outcome;

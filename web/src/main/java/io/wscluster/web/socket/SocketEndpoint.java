@@ -167,14 +167,35 @@ public class SocketEndpoint extends Endpoint {
                     + " frames per second; frame dropped", request.ref());
             return;
         }
+        wire.handle(() -> respond(connection, request), mayWait(request));
+    }
+
+    private void respond(Connection connection, ClientRequest request) {
         try {
             String reply = handle(request);
-            if (reply != null) {
-                connection.send(reply);
+            if (reply == null) {
+                return;
+            }
+            if (wire.onWorker()) {
+                connection.send(reply); // a large read's many replies go out together, by the write pool
+            } else {
+                connection.reply(reply); // on the reading thread, at once: no hand-over for a pong
             }
         } catch (RuntimeException e) {
             replyFailed(request, e);
         }
+    }
+
+    /**
+     * Whether handling the request may wait on other nodes (a publish, a presence query, a subscription that
+     * reads a channel's history): then it runs on a worker thread, not on the thread that reads the frames.
+     */
+    private boolean mayWait(ClientRequest request) {
+        return switch (request.type()) {
+            case PING, CONNECT, REFRESH, UNSUBSCRIBE -> false;
+            case SUBSCRIBE -> services.channels().options(request.channel()).keepsHistory();
+            case PUBLISH, PRESENCE -> true;
+        };
     }
 
     /** The one reply to a request that failed: its rejection, or INTERNAL for anything unexpected. */

@@ -141,6 +141,7 @@ public final class SocketTransport implements AutoCloseable {
             }
         }
         mounted.clear();
+        SelectorReads.uninstall();
         sweeps.cancel(false);
         container.stop();
     }

@@ -134,7 +134,9 @@ final class UpgradeFilter extends BaseFilter {
         Connection<?> connection = ctx.getConnection();
         respond(ctx, request, 101, response, null, false);
         FrameScanner scanner = new FrameScanner(budget, settings.maxFrameBytesBeforeConnect());
-        WireConnection wire = new WireConnection(connection, request.isSecure(), scanner, client, timers);
+        Executor workers = connection.getTransport().getWorkerThreadPool();
+        WireConnection wire = new WireConnection(connection, request.isSecure(), scanner, client, timers,
+                task -> workers.execute(() -> application.execute(task)));
         FrameFilter frames = new FrameFilter(scanner, wire, application);
         List<Filter> kept = below.computeIfAbsent(ctx.getFilterChain(), UpgradeFilter::filtersBelowCodec);
         leaveHttp(connection, kept, frames);
@@ -162,6 +164,7 @@ final class UpgradeFilter extends BaseFilter {
             IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
         }
         connection.setProcessor(FilterChainBuilder.stateless().addAll(kept).add(top).build());
+        SelectorReads.leftHttp(connection);
         // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
         // coming, for the connection's life; this connection never passes the codec again.
         connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);

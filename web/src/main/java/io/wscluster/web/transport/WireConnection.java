@@ -2,6 +2,7 @@ package io.wscluster.web.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -22,13 +23,34 @@ public final class WireConnection extends Writer {
     private final FrameScanner scanner;
     private final String client;
     private final ScheduledExecutorService timers;
+    private final RequestQueue requests;
     private volatile LongConsumer onSkipped = length -> { };
 
-    WireConnection(Connection<?> connection, boolean secure, FrameScanner scanner, String client, ScheduledExecutorService timers) {
+    WireConnection(Connection<?> connection, boolean secure, FrameScanner scanner, String client, ScheduledExecutorService timers,
+            Executor workers) {
         this.writes = new ConnectionWrites(connection, secure);
         this.scanner = scanner;
         this.client = client;
         this.timers = timers;
+        this.requests = new RequestQueue(workers);
+    }
+
+    /**
+     * Handles a request of the client's, called on the thread that read it (the selector's, which must not
+     * wait): at once, or, if it {@code mayWait} or an earlier request is still queued, after those on a worker.
+     */
+    public void handle(Runnable request, boolean mayWait) {
+        requests.run(request, mayWait);
+    }
+
+    /** Whether the calling thread is the worker handling this client's queued work (else it is the reading thread). */
+    public boolean onWorker() {
+        return requests.drainingHere();
+    }
+
+    /** Whether no earlier work of this client's is queued or running on a worker. */
+    boolean nothingQueued() {
+        return requests.idle();
     }
 
     @Override
