@@ -14,7 +14,6 @@ import io.wscluster.loadtest.measure.Tallies;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -263,8 +262,9 @@ public final class BenchSocket {
 
         private int closeCode = 1006;
         private boolean open;
-        private ScheduledFuture<?> pings;
+        private Heartbeats.Beat pings;
         private long lastHeardMicros;
+        private long nextPingMicros;
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -280,14 +280,17 @@ public final class BenchSocket {
                 // given up: behind HAProxy, a node cut off by the network leaves the connection open but dead.
                 long heartbeat = run.heartbeatMillis;
                 lastHeardMicros = Clock.micros();
-                pings = ctx.executor().scheduleAtFixedRate(() -> {
-                    if (Clock.micros() - lastHeardMicros > 2_000 * heartbeat) {
+                nextPingMicros = lastHeardMicros + 1_000 * (heartbeat + ThreadLocalRandom.current().nextLong(Math.max(1, heartbeat / 5)));
+                pings = now -> {
+                    if (now - lastHeardMicros > 2_000 * heartbeat) {
                         run.tallies.error("no pong for " + 2 * heartbeat + " ms");
                         ctx.close();
-                    } else {
+                    } else if (now >= nextPingMicros) {
+                        nextPingMicros += 1_000 * heartbeat;
                         ctx.writeAndFlush(new TextWebSocketFrame("{\"type\":\"ping\"}"));
                     }
-                }, heartbeat + ThreadLocalRandom.current().nextLong(Math.max(1, heartbeat / 5)), heartbeat, TimeUnit.MILLISECONDS);
+                };
+                Heartbeats.add(ctx.executor(), pings);
                 pendingSubscriptions = channels.length;
                 String token = run.credentials.tokenFor(user);
                 if (token != null) {
@@ -354,7 +357,7 @@ public final class BenchSocket {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             long now = Clock.micros();
             if (pings != null) {
-                pings.cancel(false);
+                Heartbeats.remove(ctx.executor(), pings);
             }
             boolean wasReady = ready;
             ready = false;
