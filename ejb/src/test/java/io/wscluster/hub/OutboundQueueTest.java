@@ -80,6 +80,21 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aReplyIsWrittenOnTheCallingThreadWhenNothingIsBeingWrittenElseItWaitsItsTurn() {
+        List<Runnable> pool = new ArrayList<>();
+        OutboundQueue queue = new OutboundQueue(16, 64 * 1024, 0, socket, pool::add, failed::set);
+        queue.offer(frame("pong"), true);
+        assertEquals(List.of("\"pong\""), socket.written(), "written at once, by the caller");
+        assertTrue(pool.isEmpty(), "no hand-over to the write pool");
+
+        queue.offer(frame("message"));
+        queue.offer(frame("second pong"), true);
+        assertEquals(List.of("\"pong\""), socket.written(), "a write is scheduled on the pool: the reply queues behind it");
+        pool.forEach(Runnable::run);
+        assertEquals(List.of("\"pong\"", "\"message\"", "\"second pong\""), socket.written());
+    }
+
+    @Test
     void oneWriteStopsAtTheByteBudget() {
         OutboundQueue queue = new OutboundQueue(16, 20, 0, socket, Runnable::run, failed::set);
         socket.stalled = true;
