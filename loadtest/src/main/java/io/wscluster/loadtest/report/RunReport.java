@@ -79,6 +79,12 @@ public record RunReport(String label, JsonObject settings, List<Second> timeline
                         : String.format(Locale.ROOT, ", %.2f ms of node CPU each", accept.nodeCpuMillisPerConnection())));
         s.append(String.format(Locale.ROOT, "  load tool     %.2f ms of CPU per connection (its start included), %.2f ms past the first quarter%n",
                 accept.toolCpuMillisPerConnection(), accept.toolMarginalCpuMillis()));
+        if (published == 0 && expected == 0 && nodeCpuSeconds > 0 && publishSeconds > 0 && maxSubscribed > 0) {
+            // Held with pings only: what idle connections cost the nodes.
+            s.append(String.format(Locale.ROOT, "  holding       node CPU %.1f s in %.1f s: %.1f %% of a core, %.2f %% per 1,000 connections%n",
+                    nodeCpuSeconds, publishSeconds, 100 * nodeCpuSeconds / publishSeconds,
+                    100_000 * nodeCpuSeconds / publishSeconds / maxSubscribed));
+        }
         if (published > 0 || expected > 0) {
             s.append(String.format(Locale.ROOT, "  published     %,d in %.1f s (%,.0f/s), %,d acknowledged, %,d skipped (publisher could not send)%n",
                     published, publishSeconds, publishedPerSecond(), acknowledged, skipped));
