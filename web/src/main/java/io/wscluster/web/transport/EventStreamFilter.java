@@ -75,6 +75,7 @@ final class EventStreamFilter extends BaseFilter {
             UpgradeFilter.respond(ctx, request, verdict.status(), null, ErrorResponses.body(verdict.code(), verdict.message()), true);
             return ctx.getStopAction();
         }
+        UpgradeFilter.forgetHttp2(ctx.getConnection(), ctx.getFilterChain());
         StreamConnection connection = new StreamConnection(ctx.getConnection(), request.isSecure(), below.computeIfAbsent(ctx.getFilterChain(),
                 UpgradeFilter::filtersBelowCodec), origin, timers, () -> guard.release(verdict.client()));
         StreamRequest asked = new StreamRequest(parameters(request.getQueryString()), request.getHeader("Authorization"),

@@ -1,5 +1,6 @@
 package io.wscluster.web.transport;
 
+import io.wscluster.web.container.Member;
 import io.wscluster.web.guard.ErrorResponses;
 import io.wscluster.web.guard.Handshake;
 import io.wscluster.web.guard.HandshakeGuard;
@@ -52,6 +53,8 @@ final class UpgradeFilter extends BaseFilter {
 
     private static final Logger LOG = Logger.getLogger(UpgradeFilter.class.getName());
     private static final ThreadLocal<WireConnection> OPENING = new ThreadLocal<>();
+    private static final Member ACTIVE_CONNECTIONS = Member.field("activeConnections");
+    private static volatile boolean http2Warned;
     /** What Tyrus reads of a handshake (RFC 6455, 4.1): it gets only these, not every header the client sent. */
     private static final List<String> HANDSHAKE_HEADERS = List.of("Host", "Origin", "Upgrade", "Connection",
             "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol");
@@ -139,6 +142,7 @@ final class UpgradeFilter extends BaseFilter {
                 task -> workers.execute(() -> application.execute(task)));
         FrameFilter frames = new FrameFilter(scanner, wire, application);
         List<Filter> kept = below.computeIfAbsent(ctx.getFilterChain(), UpgradeFilter::filtersBelowCodec);
+        forgetHttp2(connection, ctx.getFilterChain());
         leaveHttp(connection, kept, frames);
         connection.addCloseListener((closed, type) -> {
             frames.ended();
@@ -168,6 +172,29 @@ final class UpgradeFilter extends BaseFilter {
         // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
         // coming, for the connection's life; this connection never passes the codec again.
         connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+    }
+
+    /**
+     * Payara's HTTP/2 filter keeps every connection it accepted in a set (to say goodbye at shutdown) and
+     * drops it when the connection's close passes it, which a connection that left HTTP never does: without
+     * this, every WebSocket and event stream ever accepted stayed in memory, with all it held. The set is
+     * a plain {@code HashSet}, changed by the listener's threads unsynchronized; so is this.
+     */
+    static void forgetHttp2(Connection<?> connection, FilterChain listener) {
+        for (Filter filter : listener) {
+            if (filter.getClass().getSimpleName().equals("Http2ServerFilter")) {
+                try {
+                    if (ACTIVE_CONNECTIONS.read(filter) instanceof java.util.Collection<?> active) {
+                        active.remove(connection);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    if (!http2Warned) {
+                        http2Warned = true;
+                        LOG.log(Level.WARNING, "Cannot take upgraded connections off Payara's HTTP/2 filter; each will stay in memory", e);
+                    }
+                }
+            }
+        }
     }
 
     /** The listener's transport, TLS and idle-timeout filters: what lies below its HTTP codec, but for HTTP's header deadline. */
