@@ -118,15 +118,16 @@ public class Rebalancer {
             if (moving.size() >= count) {
                 break;
             }
-            if (!movingUsers.add(connection.user())) {
-                continue; // already moving with another of its connections
+            String user = connection.user();
+            if (user == null || !movingUsers.add(user)) {
+                continue; // not authenticated yet (no affinity to move), or moving with another of its connections
             }
             String target = load.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
             if (load.get(target) >= mean) {
                 break; // everyone else is at the mean already
             }
-            affinity.moveTo(connection.user(), target);
-            List<Connection> userConnections = List.copyOf(hub.connectionsOf(connection.user()));
+            affinity.moveTo(user, target);
+            List<Connection> userConnections = List.copyOf(hub.connectionsOf(user));
             moving.addAll(userConnections);
             load.merge(target, userConnections.size(), Integer::sum);
             sent.merge(target, userConnections.size(), Integer::sum);
