@@ -14,6 +14,9 @@ connections=${1:-100000}
 nodes=${2:-6}
 ramp=${BENCH_RAMP:-500}
 hold=${BENCH_HOLD:-30s}
+# Attempts in flight at once: 13 JVMs on two cores accept far below the ramp until they are warm, and an
+# open-loop ramp piles its excess into the listen queues past the handshake timeout (then retries it).
+in_flight=${BENCH_IN_FLIGHT:-300}
 export WSCLUSTER_HEAP=${WSCLUSTER_HEAP:-1536m}
 # 13 JVMs on two cores: a node can go seconds without the CPU to send JGroups' heartbeats, and with the
 # loopback default (1 s) the others suspect it, the view splits and merges, and the merge's sweep closes
@@ -27,7 +30,7 @@ targets=$(for i in $(seq 0 $((nodes - 1))); do printf 'ws://127.0.0.1:%d/ws,' $(
 report="$results/hundred-thousand-$stamp"
 # One broadcast every 5 s (--rate=0.2 over REST) reaches every connection: all subscribe to one channel.
 loadtest "$report" "$connections connections, $nodes nodes" --targets="${targets%,}" --connections="$connections" \
-    --ramp="$ramp" --processes=7 --rate=0.2 --publishers=1 --publish-via=rest --warmup=5s --duration="$hold" \
+    --ramp="$ramp" --max-in-flight="$in_flight" --processes=7 --rate=0.2 --publishers=1 --publish-via=rest --warmup=5s --duration="$hold" \
     --connect-timeout=300s --sample-nodes=payara/target/run --node-cpu || true
 cluster_down "$report"
 table "$report"

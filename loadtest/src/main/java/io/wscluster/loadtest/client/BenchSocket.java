@@ -38,6 +38,8 @@ public final class BenchSocket {
     private int reconnects;
     private long lostAtMicros;
     private long attemptStartMicros;
+    /** Whether this socket holds a place in {@link RunContext#admission} (from its attempt's start until it ends). */
+    private boolean admitted;
     private long openedMicros;
     private int pendingSubscriptions;
     /** Per subscribed channel that keeps history: the stream's epoch and the last offset received. */
@@ -60,18 +62,34 @@ public final class BenchSocket {
     }
 
     public void connect() {
+        if (!run.stopping) {
+            run.admission.enter(this::attempt);
+        }
+    }
+
+    private void attempt() {
+        admitted = true;
         if (run.stopping) {
+            leaveAdmission();
             return;
         }
         run.tallies.connectAttempts.increment();
         attemptStartMicros = Clock.micros();
         run.connector.connect(index, target, user, new Attempt()).addListener(f -> {
             if (!f.isSuccess()) {
+                leaveAdmission();
                 run.tallies.connectFailures.increment();
                 run.tallies.error("connect: " + f.cause().getClass().getSimpleName());
                 retry(true);
             }
         });
+    }
+
+    private void leaveAdmission() {
+        if (admitted) {
+            admitted = false;
+            run.admission.leave();
+        }
     }
 
     /** Sends a text frame if the connection is up and keeping up; false when it was not sent. */
@@ -161,6 +179,7 @@ public final class BenchSocket {
 
     private void onReady(long now) {
         ready = true;
+        leaveAdmission();
         backoffMillis = 250;
         if (channels.length == 0) {
             run.tallies.publishersReady.incrementAndGet();
@@ -356,6 +375,7 @@ public final class BenchSocket {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             long now = Clock.micros();
+            leaveAdmission();
             if (pings != null) {
                 Heartbeats.remove(ctx.executor(), pings);
             }

@@ -39,10 +39,13 @@ public final class RunContext {
     public final Credentials credentials;
     /** Every connection pings this often, and gives up on its socket when nothing came for twice as long. */
     public final long heartbeatMillis;
+    /** Bounds this process's connection attempts in flight (none by default). */
+    public final Admission admission;
 
     public RunContext(Connector connector, Tallies tallies, ChannelMix channels, long runId, int publishers, Credentials credentials,
-            long heartbeatMillis) {
+            long heartbeatMillis, int maxInFlight) {
         this.heartbeatMillis = heartbeatMillis;
+        this.admission = new Admission(maxInFlight, connector.group());
         this.connector = connector;
         this.credentials = credentials;
         this.tallies = tallies;

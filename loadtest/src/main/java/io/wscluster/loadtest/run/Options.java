@@ -13,7 +13,7 @@ public final class Options {
     private static final Set<String> KNOWN = Set.of("targets", "connections", "ramp", "processes", "source-addresses",
             "channels", "subscriptions", "publishers", "rate", "publish-via", "payload", "warmup", "duration",
             "connect-timeout", "heartbeat", "drain-timeout", "kill", "kill-signal", "run-dir", "secrets", "sample-nodes", "report", "label",
-            "slo-p99-ms", "worker-heap", "worker-jvm-options", "seed", "trust", "node-cpu", "help",
+            "slo-p99-ms", "worker-heap", "worker-jvm-options", "seed", "trust", "node-cpu", "max-in-flight", "help",
             // given to worker processes by the coordinator
             "worker", "worker-index", "first-connection", "connection-count", "run-id");
 

@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record Settings(List<URI> targets, int connections, double ramp, int processes, List<String> sourceAddresses,
                        ChannelMix channels, int subscriptions, int publishers, double rate, boolean publishViaSocket,
-                       int payloadBytes, Duration warmup, Duration duration, Duration heartbeat, long runId, long seed) {
+                       int payloadBytes, Duration warmup, Duration duration, Duration heartbeat, int maxInFlight, long runId,
+                       long seed) {
 
     /** Below the 20,000 open files a process may have here, with room for the JVM's own. */
     static final int CONNECTIONS_PER_PROCESS = 15_000;
@@ -43,6 +44,7 @@ public record Settings(List<URI> targets, int connections, double ramp, int proc
                 ChannelMix.parse(o.string("channels", "hot")), o.integer("subscriptions", 1), publishers, rate,
                 via.equals("socket"), o.integer("payload", 100), o.duration("warmup", Duration.ofSeconds(5)),
                 o.duration("duration", Duration.ofSeconds(30)), o.duration("heartbeat", Duration.ofSeconds(25)),
+                o.integer("max-in-flight", 0),
                 Long.parseLong(o.string("run-id", String.valueOf(ThreadLocalRandom.current().nextLong(1, 1L << 40)))),
                 Long.parseLong(o.string("seed", "1")));
     }
