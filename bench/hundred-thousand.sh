@@ -17,6 +17,8 @@ hold=${BENCH_HOLD:-30s}
 # Attempts in flight at once: 13 JVMs on two cores accept far below the ramp until they are warm, and an
 # open-loop ramp piles its excess into the listen queues past the handshake timeout (then retries it).
 in_flight=${BENCH_IN_FLIGHT:-300}
+# The clients' ping interval (the client library's default is 25 s): what holding them costs both sides.
+heartbeat=${BENCH_HEARTBEAT:-25s}
 export WSCLUSTER_HEAP=${WSCLUSTER_HEAP:-1536m}
 # 13 JVMs on two cores: a node can go seconds without the CPU to send JGroups' heartbeats, and with the
 # loopback default (1 s) the others suspect it, the view splits and merges, and the merge's sweep closes
@@ -31,6 +33,6 @@ report="$results/hundred-thousand-$stamp"
 # One broadcast every 5 s (--rate=0.2 over REST) reaches every connection: all subscribe to one channel.
 loadtest "$report" "$connections connections, $nodes nodes" --targets="${targets%,}" --connections="$connections" \
     --ramp="$ramp" --max-in-flight="$in_flight" --processes=7 --rate=0.2 --publishers=1 --publish-via=rest --warmup=5s --duration="$hold" \
-    --connect-timeout=300s --sample-nodes=payara/target/run --node-cpu || true
+    --heartbeat="$heartbeat" --connect-timeout="${BENCH_CONNECT_TIMEOUT:-600s}" --sample-nodes=payara/target/run --node-cpu || true
 cluster_down "$report"
 table "$report"

@@ -3,6 +3,7 @@ package io.wscluster.loadtest.client;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,7 +64,13 @@ public final class Admission {
                 inFlight.decrementAndGet(); // another thread took it; look again
                 continue;
             }
-            executor.execute(next);
+            try {
+                executor.execute(next);
+            } catch (RejectedExecutionException e) {
+                inFlight.decrementAndGet(); // the run is over and its event loops are gone: nothing starts again
+                waiting.clear();
+                return;
+            }
         }
     }
 }
