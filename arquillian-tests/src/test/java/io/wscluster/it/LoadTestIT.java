@@ -49,7 +49,7 @@ class LoadTestIT {
     @Order(1)
     void everyMessageIsAccountedForAcrossProcesses() throws Exception {
         Path report = REPORTS.resolve("rest");
-        assertEquals(0, tool(report, "--connections=120", "--processes=2", "--source-addresses=2", "--ramp=200",
+        assertEquals(0, tool(report, "--connections=120", "--processes=2", "--source-addresses=2", "--ramp=200", "--max-in-flight=4",
                 "--channels=skewed:4", "--subscriptions=2", "--rate=40", "--publish-via=rest", "--warmup=1s", "--duration=4s"));
         JsonObject json = json(report);
         JsonObject messages = json.getJsonObject("messages");

@@ -22,9 +22,10 @@ public final class LoadTest {
               --source-addresses=SPEC  auto (default: 127.0.0.1.. one per 25,000 connections when one address
                                        runs out of ports), none, a count N (127.0.0.1..127.0.0.N) or a list
               --trust=FILE             PEM certificate to trust for wss:// (e.g. payara/target/run/lb/tls.crt)
-              --max-in-flight=N        connection attempts in flight at once, all processes together (default 0:
-                                       no limit); the others, reconnects too, wait their turn, so the ramp runs
-                                       at what the cluster takes instead of piling up in its listen queues
+              --max-in-flight=N        connection attempts in flight at once, shared by the processes (at least 1
+                                       each; default 0: no limit); the others, reconnects too, wait their turn,
+                                       so the ramp runs at what the cluster takes instead of piling up in its
+                                       listen queues
               --connect-timeout=D      extra time for the connect phase beyond N/R (default 60s)
               --heartbeat=D            ping interval (default 25s); a socket silent for twice as long is given
                                        up and reconnected, as the client library does

@@ -175,9 +175,11 @@ public final class Coordinator {
     }
 
     private String describe() {
-        return String.format(Locale.ROOT, "%,d connections to %s at %,.0f/s from %d process(es)%s; channels %s, %d per connection; "
+        return String.format(Locale.ROOT, "%,d connections to %s at %,.0f/s%s from %d process(es)%s; channels %s, %d per connection; "
                         + "%s; warm-up %d s, %s %d s",
-                settings.connections(), settings.targets(), settings.ramp(), settings.processes(),
+                settings.connections(), settings.targets(), settings.ramp(),
+                settings.maxInFlight() > 0 ? String.format(Locale.ROOT, " (at most %,d attempts in flight)", settings.maxInFlight()) : "",
+                settings.processes(),
                 settings.sourceAddresses().isEmpty() ? "" : " and " + settings.sourceAddresses().size() + " source addresses",
                 settings.channels().spec(), settings.subscriptions(),
                 settings.rate() > 0 ? String.format(Locale.ROOT, "%,.0f msgs/s from %d publisher(s) over %s, %d-byte payloads",
