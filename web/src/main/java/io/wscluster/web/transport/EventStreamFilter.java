@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
@@ -39,7 +38,7 @@ final class EventStreamFilter extends BaseFilter {
     private final HandshakeGuard guard;
     private final Executor application;
     private final ScheduledExecutorService timers;
-    private final Map<FilterChain, List<Filter>> below = new ConcurrentHashMap<>();
+    private final Map<FilterChain, HttpExit> exits = new ConcurrentHashMap<>();
 
     EventStreamFilter(String path, EventStreams streams, HandshakeGuard guard, Executor application, ScheduledExecutorService timers) {
         this.path = path;
@@ -75,9 +74,8 @@ final class EventStreamFilter extends BaseFilter {
             UpgradeFilter.respond(ctx, request, verdict.status(), null, ErrorResponses.body(verdict.code(), verdict.message()), true);
             return ctx.getStopAction();
         }
-        UpgradeFilter.forgetHttp2(ctx.getConnection(), ctx.getFilterChain());
-        StreamConnection connection = new StreamConnection(ctx.getConnection(), request.isSecure(), below.computeIfAbsent(ctx.getFilterChain(),
-                UpgradeFilter::filtersBelowCodec), origin, timers, () -> guard.release(verdict.client()));
+        StreamConnection connection = new StreamConnection(ctx.getConnection(), request.isSecure(), exits.computeIfAbsent(ctx.getFilterChain(),
+                HttpExit::of), origin, timers, () -> guard.release(verdict.client()));
         StreamRequest asked = new StreamRequest(parameters(request.getQueryString()), request.getHeader("Authorization"),
                 request.getHeader("Last-Event-ID"), verdict.client());
         try {

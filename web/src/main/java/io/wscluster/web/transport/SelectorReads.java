@@ -14,7 +14,7 @@ import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 
 /**
- * A listener's I/O strategy, except for connections that left HTTP ({@link UpgradeFilter#leaveHttp}): their
+ * A listener's I/O strategy, except for connections that left HTTP ({@link HttpExit#leave}): their
  * reads and writes run on the selector thread that found them ready. The listener's own strategy hands
  * every read to a worker thread, which costs, per frame, a thread wake-up, two changes of the socket's
  * interest and a wake-up of the selector; an idle client's ping every 25 s paid all of it. What a frame

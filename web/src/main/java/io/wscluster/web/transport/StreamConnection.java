@@ -3,13 +3,11 @@ package io.wscluster.web.transport;
 import io.wscluster.web.guard.ErrorResponses;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.http.util.HttpStatus;
 
 /**
@@ -21,17 +19,17 @@ import org.glassfish.grizzly.http.util.HttpStatus;
 public final class StreamConnection {
 
     private final Connection<?> connection;
-    private final List<Filter> below;
+    private final HttpExit exit;
     private final String origin;
     private final ConnectionWrites writes;
     private final ScheduledExecutorService timers;
     private final AtomicBoolean answered = new AtomicBoolean();
     private final Runnable released;
 
-    StreamConnection(Connection<?> connection, boolean secure, List<Filter> below, String origin,
+    StreamConnection(Connection<?> connection, boolean secure, HttpExit exit, String origin,
             ScheduledExecutorService timers, Runnable released) {
         this.connection = connection;
-        this.below = below;
+        this.exit = exit;
         this.origin = origin;
         this.writes = new ConnectionWrites(connection, secure);
         this.timers = timers;
@@ -79,7 +77,7 @@ public final class StreamConnection {
                 .append("X-Accel-Buffering: no\r\n") // proxies that buffer responses must not buffer this one
                 .append("Connection: close\r\n"); // the body lasts until the connection closes
         allowOrigin(head);
-        UpgradeFilter.leaveHttp(connection, below, new DiscardFilter());
+        exit.leave(connection, new DiscardFilter());
         writes.write(ByteBuffer.wrap(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1)), failure -> { });
         connection.addCloseListener((closed, type) -> {
             released.run();

@@ -1,6 +1,5 @@
 package io.wscluster.web.transport;
 
-import io.wscluster.web.container.Member;
 import io.wscluster.web.guard.ErrorResponses;
 import io.wscluster.web.guard.Handshake;
 import io.wscluster.web.guard.HandshakeGuard;
@@ -15,27 +14,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
-import org.glassfish.grizzly.http.HttpCodecFilter;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.tyrus.core.RequestContext;
 import org.glassfish.tyrus.core.TyrusUpgradeResponse;
 import org.glassfish.tyrus.core.Utils;
@@ -53,8 +46,6 @@ final class UpgradeFilter extends BaseFilter {
 
     private static final Logger LOG = Logger.getLogger(UpgradeFilter.class.getName());
     private static final ThreadLocal<WireConnection> OPENING = new ThreadLocal<>();
-    private static final Member ACTIVE_CONNECTIONS = Member.field("activeConnections");
-    private static volatile boolean http2Warned;
     /** What Tyrus reads of a handshake (RFC 6455, 4.1): it gets only these, not every header the client sent. */
     private static final List<String> HANDSHAKE_HEADERS = List.of("Host", "Origin", "Upgrade", "Connection",
             "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol");
@@ -66,8 +57,8 @@ final class UpgradeFilter extends BaseFilter {
     private final PartialFrames budget;
     private final ScheduledExecutorService timers;
     private final Executor application;
-    /** Per listener chain: its filters below the HTTP codec, which an upgraded connection keeps. */
-    private final Map<FilterChain, List<Filter>> below = new ConcurrentHashMap<>();
+    /** Per listener chain: the way out of its HTTP filters. */
+    private final Map<FilterChain, HttpExit> exits = new ConcurrentHashMap<>();
 
     UpgradeFilter(String path, WebSocketEngine engine, HandshakeGuard guard, TransportSettings settings, ScheduledExecutorService timers,
             Executor application) {
@@ -141,9 +132,7 @@ final class UpgradeFilter extends BaseFilter {
         WireConnection wire = new WireConnection(connection, request.isSecure(), scanner, client, timers,
                 task -> workers.execute(() -> application.execute(task)));
         FrameFilter frames = new FrameFilter(scanner, wire, application);
-        List<Filter> kept = below.computeIfAbsent(ctx.getFilterChain(), UpgradeFilter::filtersBelowCodec);
-        forgetHttp2(connection, ctx.getFilterChain());
-        leaveHttp(connection, kept, frames);
+        exits.computeIfAbsent(ctx.getFilterChain(), HttpExit::of).leave(connection, frames);
         connection.addCloseListener((closed, type) -> {
             frames.ended();
             guard.release(client);
@@ -155,60 +144,6 @@ final class UpgradeFilter extends BaseFilter {
             OPENING.remove();
         }
         return true;
-    }
-
-    /**
-     * Moves a connection off the listener's HTTP filters onto {@code kept} (what lies below the codec) and
-     * {@code top}: for the rest of its life it carries WebSocket frames or an event stream, not requests.
-     */
-    static void leaveHttp(Connection<?> connection, List<Filter> kept, Filter top) {
-        if (kept.stream().anyMatch(IdleTimeoutFilter.class::isInstance)) {
-            // The listener's keep-alive timeout is for HTTP (and counts only writes through the chain, which
-            // these are not); the hub's idle sweep and failed writes judge these connections.
-            IdleTimeoutFilter.setCustomTimeout(connection, -1, TimeUnit.SECONDS);
-        }
-        connection.setProcessor(FilterChainBuilder.stateless().addAll(kept).add(top).build());
-        SelectorReads.leftHttp(connection);
-        // The codec keeps an upgraded request (headers, parse buffers) as the one whose content is still
-        // coming, for the connection's life; this connection never passes the codec again.
-        connection.getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
-    }
-
-    /**
-     * Payara's HTTP/2 filter keeps every connection it accepted in a set (to say goodbye at shutdown) and
-     * drops it when the connection's close passes it, which a connection that left HTTP never does: without
-     * this, every WebSocket and event stream ever accepted stayed in memory, with all it held. The set is
-     * a plain {@code HashSet}, changed by the listener's threads unsynchronized; so is this.
-     */
-    static void forgetHttp2(Connection<?> connection, FilterChain listener) {
-        for (Filter filter : listener) {
-            if (filter.getClass().getSimpleName().equals("Http2ServerFilter")) {
-                try {
-                    if (ACTIVE_CONNECTIONS.read(filter) instanceof java.util.Collection<?> active) {
-                        active.remove(connection);
-                    }
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    if (!http2Warned) {
-                        http2Warned = true;
-                        LOG.log(Level.WARNING, "Cannot take upgraded connections off Payara's HTTP/2 filter; each will stay in memory", e);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The listener's transport, TLS and idle-timeout filters: what lies below its HTTP codec, but for HTTP's header deadline. */
-    static List<Filter> filtersBelowCodec(FilterChain chain) {
-        List<Filter> kept = new ArrayList<>();
-        for (Filter filter : chain) {
-            if (filter instanceof HttpCodecFilter) {
-                return List.copyOf(kept);
-            }
-            if (!(filter instanceof HeaderDeadline)) {
-                kept.add(filter);
-            }
-        }
-        throw new IllegalStateException("no HTTP codec in " + chain);
     }
 
     static List<String> lines(HttpRequestPacket request, String name) {
