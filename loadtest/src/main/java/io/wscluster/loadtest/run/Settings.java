@@ -49,6 +49,14 @@ public record Settings(List<URI> targets, int connections, double ramp, int proc
                 Long.parseLong(o.string("seed", "1")));
     }
 
+    /**
+     * The attempts one load process may keep in flight: its share of {@code --max-in-flight}, at least one (so
+     * a bound below the process count is exceeded); 0 when there is no bound.
+     */
+    public int maxInFlightPerProcess() {
+        return maxInFlight <= 0 ? 0 : Math.max(1, maxInFlight / processes);
+    }
+
     /** These settings as options, defaults included, for a worker process. */
     public Options toOptions(Options given) {
         return given.with("targets", String.join(",", targets.stream().map(URI::toString).toList()))

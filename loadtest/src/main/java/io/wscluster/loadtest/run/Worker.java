@@ -56,7 +56,7 @@ public final class Worker {
                 trust == null ? null : new File(trust), Math.min(2, Runtime.getRuntime().availableProcessors()));
         this.run = new RunContext(connector, new Tallies(), settings.channels(), settings.runId(), settings.publishers(),
                 Credentials.from(Coordinator.secretsFile(options)), settings.heartbeat().toMillis(),
-                settings.maxInFlight() <= 0 ? 0 : Math.max(1, settings.maxInFlight() / settings.processes()));
+                settings.maxInFlightPerProcess());
         this.publisherIds = IntStream.range(0, settings.publishers())
                 .filter(p -> p % settings.processes() == workerIndex).toArray();
     }

@@ -47,6 +47,15 @@ class SettingsTest {
     }
 
     @Test
+    void theInFlightBoundIsSharedBetweenProcesses() {
+        assertEquals(0, Settings.from(Options.parse("--connections=60000")).maxInFlightPerProcess(), "no bound");
+        assertEquals(75, Settings.from(Options.parse("--connections=60000", "--max-in-flight=300")).maxInFlightPerProcess(),
+                "4 processes");
+        assertEquals(1, Settings.from(Options.parse("--processes=4", "--max-in-flight=2")).maxInFlightPerProcess(),
+                "at least one each");
+    }
+
+    @Test
     void badOptionsAreExplained() {
         assertThrows(IllegalArgumentException.class, () -> Options.parse("--conections=5"));
         assertThrows(IllegalArgumentException.class, () -> Settings.from(Options.parse("--publish-via=carrier-pigeon")));
