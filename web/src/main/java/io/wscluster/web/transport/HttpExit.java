@@ -65,7 +65,7 @@ final class HttpExit {
     }
 
     /** The listener's transport, TLS and idle-timeout filters: what lies below its HTTP codec, but for HTTP's header deadline. */
-    static List<Filter> filtersBelowCodec(FilterChain chain) {
+    private static List<Filter> filtersBelowCodec(FilterChain chain) {
         List<Filter> kept = new ArrayList<>();
         for (Filter filter : chain) {
             if (filter instanceof HttpCodecFilter) {
