@@ -8,14 +8,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
@@ -38,7 +36,6 @@ final class EventStreamFilter extends BaseFilter {
     private final HandshakeGuard guard;
     private final Executor application;
     private final ScheduledExecutorService timers;
-    private final Map<FilterChain, HttpExit> exits = new ConcurrentHashMap<>();
 
     EventStreamFilter(String path, EventStreams streams, HandshakeGuard guard, Executor application, ScheduledExecutorService timers) {
         this.path = path;
@@ -74,8 +71,8 @@ final class EventStreamFilter extends BaseFilter {
             UpgradeFilter.respond(ctx, request, verdict.status(), null, ErrorResponses.body(verdict.code(), verdict.message()), true);
             return ctx.getStopAction();
         }
-        StreamConnection connection = new StreamConnection(ctx.getConnection(), request.isSecure(), exits.computeIfAbsent(ctx.getFilterChain(),
-                HttpExit::of), origin, timers, () -> guard.release(verdict.client()));
+        StreamConnection connection = new StreamConnection(ctx.getConnection(), request.isSecure(), HttpExit.of(ctx.getFilterChain()),
+                origin, timers, () -> guard.release(verdict.client()));
         StreamRequest asked = new StreamRequest(parameters(request.getQueryString()), request.getHeader("Authorization"),
                 request.getHeader("Last-Event-ID"), verdict.client());
         try {

@@ -4,6 +4,8 @@ import io.wscluster.web.container.Member;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,13 +19,14 @@ import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 
 /**
  * The way out of one listener's HTTP filters, for connections that carry WebSocket frames or an event stream
- * for the rest of their life: what they keep of the listener's chain and what must let go of them. Worked out
- * once per listener chain.
+ * for the rest of their life: what they keep of the listener's chain and what must let go of them.
  */
 final class HttpExit {
 
     private static final Logger LOG = Logger.getLogger(HttpExit.class.getName());
     private static final Member ACTIVE_CONNECTIONS = Member.field("activeConnections");
+    /** One exit per listener chain, shared by every filter that takes connections off it. */
+    private static final Map<FilterChain, HttpExit> EXITS = new ConcurrentHashMap<>();
 
     private final List<Filter> kept;
     private final boolean idleTimeout;
@@ -36,9 +39,9 @@ final class HttpExit {
         this.http2Accepted = http2Accepted;
     }
 
-    /** The exit from {@code chain}, a listener's chain with an HTTP codec. */
+    /** The exit from {@code chain}, a listener's chain with an HTTP codec; worked out on its first use. */
     static HttpExit of(FilterChain chain) {
-        return new HttpExit(filtersBelowCodec(chain), http2Accepted(chain));
+        return EXITS.computeIfAbsent(chain, c -> new HttpExit(filtersBelowCodec(c), http2Accepted(c)));
     }
 
     /**

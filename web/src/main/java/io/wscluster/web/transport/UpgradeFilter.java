@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
@@ -20,7 +19,6 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
@@ -57,8 +55,6 @@ final class UpgradeFilter extends BaseFilter {
     private final PartialFrames budget;
     private final ScheduledExecutorService timers;
     private final Executor application;
-    /** Per listener chain: the way out of its HTTP filters. */
-    private final Map<FilterChain, HttpExit> exits = new ConcurrentHashMap<>();
 
     UpgradeFilter(String path, WebSocketEngine engine, HandshakeGuard guard, TransportSettings settings, ScheduledExecutorService timers,
             Executor application) {
@@ -132,7 +128,7 @@ final class UpgradeFilter extends BaseFilter {
         WireConnection wire = new WireConnection(connection, request.isSecure(), scanner, client, timers,
                 task -> workers.execute(() -> application.execute(task)));
         FrameFilter frames = new FrameFilter(scanner, wire, application);
-        exits.computeIfAbsent(ctx.getFilterChain(), HttpExit::of).leave(connection, frames);
+        HttpExit.of(ctx.getFilterChain()).leave(connection, frames);
         connection.addCloseListener((closed, type) -> {
             frames.ended();
             guard.release(client);
