@@ -111,7 +111,7 @@ public class BackendSync {
             }
             URI url = URI.create(node.httpUrl());
             wanted.add(new BackendPlan.Wanted(BackendPlan.serverName(node.id()), url.getHost(),
-                    url.getPort() > 0 ? url.getPort() : 80, node.state().acceptsClients(), node.overloaded(),
+                    url.getPort() > 0 ? url.getPort() : 80, node.state() != null && node.state().acceptsClients(), node.overloaded(),
                     node.state() == NodeState.DRAINING));
         }
         return wanted;

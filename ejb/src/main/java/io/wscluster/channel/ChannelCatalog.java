@@ -27,6 +27,14 @@ public class ChannelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ChannelCatalog.class.getName());
     static final String CACHE = "settings";
+    /**
+     * The channels nodes warm up on ({@code $warmup:} and the node's id): every node has them, whatever the
+     * configuration; no client can name one (a name starts with a letter or digit), and only the server may
+     * subscribe or publish there.
+     */
+    private static final String WARMUP_PREFIX = "$warmup:";
+    private static final ChannelOptions WARMUP = new ChannelOptions(ChannelOptions.DEFAULTS.slowConsumer(), 0,
+            ChannelOptions.DEFAULTS.historyTtl(), false, false, false, Access.SERVER, Access.SERVER, false, false);
 
     @Inject
     @ConfigProperty(name = "wscluster.channels",
@@ -56,6 +64,9 @@ public class ChannelCatalog {
      *     {@code UNKNOWN_CHANNEL} for a name the configuration does not allow
      */
     public ChannelOptions requireKnown(String channel) {
+        if (isWarmup(channel)) {
+            return WARMUP;
+        }
         ChannelNames.requireValid(channel);
         return rules.find(channel).orElseThrow(() ->
                 new MessageRejectedException(ErrorCode.UNKNOWN_CHANNEL, "no such channel: " + channel));
@@ -63,7 +74,16 @@ public class ChannelCatalog {
 
     /** The options of a channel a message was published to (defaults for one the configuration no longer has). */
     public ChannelOptions options(String channel) {
-        return rules.find(channel).orElse(ChannelOptions.DEFAULTS);
+        return isWarmup(channel) ? WARMUP : rules.find(channel).orElse(ChannelOptions.DEFAULTS);
+    }
+
+    /** The channel the node {@code nodeId} warms up on. */
+    public static String warmupChannel(String nodeId) {
+        return WARMUP_PREFIX + nodeId;
+    }
+
+    private static boolean isWarmup(String channel) {
+        return channel != null && channel.startsWith(WARMUP_PREFIX);
     }
 
     /** The names and patterns in force: the cluster's, once this node has adopted them. */

@@ -19,8 +19,9 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Takes this node through its states: joins the cluster, registers, loads the shared channel
- * configuration and becomes READY; ticks every {@code wscluster.registry.heartbeat-ms} (a heartbeat, or a
- * retry with backoff while DISCONNECTED); goes DRAINING when asked, and deregisters on shutdown.
+ * configuration, warms up (the web module's warm-up says when it is done) and becomes READY; ticks every
+ * {@code wscluster.registry.heartbeat-ms} (a heartbeat, or a retry with backoff while DISCONNECTED); goes
+ * DRAINING when asked, and deregisters on shutdown.
  */
 @ApplicationScoped
 public class NodeLifecycle {
@@ -29,6 +30,8 @@ public class NodeLifecycle {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     /** Heartbeats that may fail in a row before the node counts as DISCONNECTED: a starved node writes late, not never. */
     private static final int FAILED_BEATS_TOLERATED = 2;
+    /** How much longer than its own limit a warm-up may stay silent before the node is READY without it. */
+    private static final long GRACE_MILLIS = 5_000;
 
     @Inject
     LocalNode node;
@@ -52,7 +55,10 @@ public class NodeLifecycle {
     Config config;
 
     private LifecycleSettings settings;
+    private WarmupSettings warmup;
     private volatile boolean stopping;
+    /** When a warm-up that never reported would be given up on (see {@link #tick}). */
+    private volatile long warmedByMillis;
     private volatile long lastTickMillis = System.currentTimeMillis();
     private long backoffMillis;
     private int failedBeats;
@@ -61,6 +67,7 @@ public class NodeLifecycle {
     @PostConstruct
     void init() {
         settings = LifecycleSettings.from(config);
+        warmup = WarmupSettings.from(config);
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
@@ -70,7 +77,12 @@ public class NodeLifecycle {
             moveTo(NodeState.ACTIVE);
             moveTo(NodeState.LOADING_CHANNELS);
             channels.adoptClusterSettings(node.id());
-            moveTo(NodeState.READY);
+            if (warmup.enabled()) {
+                warmedByMillis = System.currentTimeMillis() + warmup.maxMillis() + GRACE_MILLIS;
+                moveTo(NodeState.WARMING);
+            } else {
+                moveTo(NodeState.READY);
+            }
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "Could not join the cluster or register; retrying with backoff", e);
             disconnected();
@@ -113,6 +125,13 @@ public class NodeLifecycle {
         return true;
     }
 
+    /** The warm-up is over (or was not wanted): a WARMING node becomes READY. */
+    public synchronized void warmedUp() {
+        if (node.state() == NodeState.WARMING) {
+            moveTo(NodeState.READY);
+        }
+    }
+
     /** How long ago the lifecycle last ticked: a stuck tick means a node that no longer keeps its registration. */
     public long tickAgeMillis() {
         return System.currentTimeMillis() - lastTickMillis;
@@ -130,6 +149,10 @@ public class NodeLifecycle {
         if (node.state() == NodeState.DISCONNECTED) {
             retry();
             return;
+        }
+        if (node.state() == NodeState.WARMING && System.currentTimeMillis() > warmedByMillis) {
+            LOG.warning("The warm-up did not report back within wscluster.warmup.max-ms; READY anyway");
+            warmedUp();
         }
         try {
             heartbeat.beat();

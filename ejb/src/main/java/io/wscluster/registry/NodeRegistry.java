@@ -51,9 +51,9 @@ public class NodeRegistry {
         return Optional.ofNullable(mirror.get(id));
     }
 
-    /** Nodes that accept clients. */
+    /** Nodes that accept clients (a state this version does not know, read as null, is not one of them). */
     public List<NodeInfo> readyNodes() {
-        return nodes().stream().filter(n -> n.state().acceptsClients()).toList();
+        return nodes().stream().filter(n -> n.state() != null && n.state().acceptsClients()).toList();
     }
 
     /** Whether this node has joined the cluster (its cache manager runs). */

@@ -2,7 +2,7 @@ package io.wscluster.registry;
 
 import org.infinispan.protostream.annotations.ProtoEnumValue;
 
-/** Where a node is in its life: STARTING -> REGISTERING -> ACTIVE -> LOADING_CHANNELS -> READY, then DRAINING. */
+/** Where a node is in its life: STARTING -> REGISTERING -> ACTIVE -> LOADING_CHANNELS -> WARMING -> READY, then DRAINING. */
 public enum NodeState {
     /** Joining the cluster. */
     @ProtoEnumValue(0) STARTING,
@@ -12,6 +12,8 @@ public enum NodeState {
     @ProtoEnumValue(2) ACTIVE,
     /** Taking the cluster's channel configuration. */
     @ProtoEnumValue(3) LOADING_CHANNELS,
+    /** Exercising its own paths with loopback clients before it takes any ({@code wscluster.warmup.*}). */
+    @ProtoEnumValue(7) WARMING,
     /** Accepting clients. */
     @ProtoEnumValue(4) READY,
     /** Shutting down: no new clients, existing ones are being moved away. */

@@ -53,8 +53,9 @@ import java.util.logging.Logger;
  * disconnect. A connection proves its user with a token ({@code connect}); until then it may only ping,
  * or act as anonymous where that is allowed, and its frames are held to a smaller size. It is closed when
  * its token expires unrefreshed (4004), when it sends none in time (4005), or when a token names another
- * user (4003). A programmatic endpoint, registered with this node's own transport ({@link SocketServer})
- * only: Payara's WebSocket container never sees it.
+ * user (4003). This node's own warm-up clients ({@link Warmup}) act as the server. A programmatic
+ * endpoint, registered with this node's own transport ({@link SocketServer}) only: Payara's WebSocket
+ * container never sees it.
  */
 public class SocketEndpoint extends Endpoint {
 
@@ -63,7 +64,7 @@ public class SocketEndpoint extends Endpoint {
     /** The beans every connection uses, looked up once (see {@link SocketConfigurator#getEndpointInstance}). */
     record Services(Hub hub, MessagePublisher publisher, ChannelCatalog channels, ChannelPresence presence, LocalNode node,
                     Metrics metrics, TokenVerifier tokens, UserControl control, Backend backend, ScheduledExecutorService deadlines,
-                    SocketSettings settings) {
+                    SocketSettings settings, WarmupPass warmup) {
     }
 
     private final Services services;
@@ -97,19 +98,21 @@ public class SocketEndpoint extends Endpoint {
     private void open(Session session) throws IOException {
         List<String> users = session.getRequestParameterMap().get("user");
         String user = users == null || users.isEmpty() ? null : users.get(0);
+        // This node's own warm-up client (see Warmup): the server, before the node takes clients.
+        boolean warmup = services.warmup().admits(session.getRequestParameterMap().get(WarmupPass.PARAMETER));
         LocalNode node = services.node();
-        if (!node.acceptsClients()) {
+        if (!node.acceptsClients() && !warmup) {
             // Starting, disconnected from the cluster or draining: the client should try another node.
             session.close(new CloseReason(CloseCodes.TRY_AGAIN_LATER, "node " + node.state()));
             return;
         }
         AuthSettings auth = services.tokens().settings();
-        if (user != null && !UserIds.isValid(user) || user == null && auth.userParam()) {
+        if (user != null && !UserIds.isValid(user) || user == null && auth.userParam() && !warmup) {
             session.close(new CloseReason(CloseCodes.POLICY_VIOLATION, "user query parameter: " + UserIds.RULE));
             return;
         }
         userHint = user;
-        identity = auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
+        identity = warmup ? Identity.SERVER : auth.userParam() ? Identity.unverifiedUser(user) : auth.anonymous() ? Identity.ANONYMOUS : null;
         long bannedUntil = user == null ? 0 : services.control().bannedUntil(user);
         if (auth.userParam() && bannedUntil > 0) {
             session.close(CloseCodes.banned(bannedUntil)); // a token would be refused the same way
@@ -119,7 +122,7 @@ public class SocketEndpoint extends Endpoint {
         // user, anonymous ones included, its limit is the transport's smaller one: its connect frame is tiny.
         int maxBytes = services.publisher().maxBytes();
         session.setMaxTextMessageBufferSize(maxBytes);
-        if (auth.userParam()) {
+        if (auth.userParam() || warmup) {
             wire.limitFrames(maxBytes);
         }
         wire.onSkipped(length -> tooLarge());

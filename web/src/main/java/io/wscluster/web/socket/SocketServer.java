@@ -28,6 +28,9 @@ import jakarta.inject.Inject;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.config.Config;
@@ -78,6 +81,7 @@ public class SocketServer {
 
 
     private SocketTransport transport;
+    private final WarmupPass warmupPass = WarmupPass.random();
 
     @Inject
     BeanManager beans;
@@ -91,7 +95,7 @@ public class SocketServer {
         SocketSettings settings = SocketSettings.from(config);
         ScheduledExecutorService deadlines = schedulers.create("wscluster-token-deadlines", 1);
         SocketEndpoint.Services services = new SocketEndpoint.Services(hub, publisher, channels, presence, node, metrics, tokens, control,
-                backend, deadlines, settings);
+                backend, deadlines, settings, warmupPass);
         ServerEndpointConfig endpoint = ServerEndpointConfig.Builder.create(SocketEndpoint.class, PATH)
                 .configurator(new SocketConfigurator(services)).build();
         // Tyrus reschedules an idle-timeout task per frame on the sessions' scheduler, whatever the timeout.
@@ -133,6 +137,23 @@ public class SocketServer {
                 thread.setContextClassLoader(listener);
             }
         };
+    }
+
+    /** Where this node's own warm-up clients connect ({@link Warmup}): its plain listener, with their pass; empty without one. */
+    Optional<URI> warmupUri() {
+        return transport.plainAddress().map(address -> {
+            try {
+                return new URI("ws", null, address.getAddress().getHostAddress(), address.getPort(), PATH,
+                        WarmupPass.PARAMETER + "=" + warmupPass.value(), null);
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The warm-up is over: its pass admits nobody any more. */
+    void endWarmup() {
+        warmupPass.close();
     }
 
     private static String bearer(String authorization) {

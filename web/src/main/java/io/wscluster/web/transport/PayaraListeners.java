@@ -2,6 +2,7 @@ package io.wscluster.web.transport;
 
 import io.wscluster.web.container.Member;
 import java.lang.annotation.Annotation;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +11,8 @@ import org.glassfish.grizzly.filterchain.FilterChain;
 /**
  * The filter chains of Payara's network listeners (the HTTP listener, and the HTTPS one where the node
  * terminates TLS): Payara's Grizzly service, found in its service locator, holds a proxy per listener, and
- * each proxy's Grizzly listener its root chain. None of it is public, hence {@link Member}.
+ * each proxy's Grizzly listener its root chain, and the proxy the listener's address and port. None of it is
+ * public, hence {@link Member}.
  */
 final class PayaraListeners {
 
@@ -19,23 +21,29 @@ final class PayaraListeners {
     private static final Member PROXIES = Member.field("proxies");
     private static final Member LISTENER = Member.method("getUnderlyingListener");
     private static final Member ROOT_CHAIN = Member.field("rootFilterChain");
+    private static final Member ADDRESS = Member.method("getAddress");
+    private static final Member PORT = Member.method("getPort");
+
+    /** A listener's root chain, and the address (perhaps the wildcard) and port it listens on. */
+    record Listener(FilterChain chain, InetAddress address, int port) {
+    }
 
     private PayaraListeners() {
     }
 
-    /** Every listener's root filter chain. */
-    static List<FilterChain> chains() throws ReflectiveOperationException {
+    /** Every listener with its root filter chain. */
+    static List<Listener> listeners() throws ReflectiveOperationException {
         ClassLoader runtime = FilterChain.class.getClassLoader(); // Payara's own loader: Grizzly is one of its modules
         Object locator = Class.forName(GLOBALS, true, runtime).getMethod("getDefaultHabitat").invoke(null);
         Class<?> serviceType = Class.forName(GRIZZLY_SERVICE, true, runtime);
         Object service = locator.getClass().getMethod("getService", Class.class, Annotation[].class)
                 .invoke(locator, serviceType, new Annotation[0]);
-        List<FilterChain> chains = new ArrayList<>();
+        List<Listener> listeners = new ArrayList<>();
         for (Object proxy : (Collection<?>) PROXIES.read(service)) {
             if (ROOT_CHAIN.read(LISTENER.read(proxy)) instanceof FilterChain chain) {
-                chains.add(chain);
+                listeners.add(new Listener(chain, (InetAddress) ADDRESS.read(proxy), (Integer) PORT.read(proxy)));
             }
         }
-        return chains;
+        return listeners;
     }
 }

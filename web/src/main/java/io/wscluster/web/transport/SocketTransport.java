@@ -3,8 +3,11 @@ package io.wscluster.web.transport;
 import io.wscluster.web.guard.HandshakeGuard;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +18,7 @@ import java.util.logging.Logger;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.http.HttpCodecFilter;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
 
 /**
  * This node's client transports: Tyrus's engine with the application's WebSocket endpoint, and its event
@@ -36,6 +40,7 @@ public final class SocketTransport implements AutoCloseable {
     private final EventStreamFilter streams;
     private final ScheduledFuture<?> sweeps;
     private final List<FilterChain> mounted = new ArrayList<>();
+    private InetSocketAddress plain;
 
     private SocketTransport(TyrusContainer container, HeaderDeadline deadlines, RequestCheck check, RequestCheck http2Check,
             UpgradeFilter filter, EventStreamFilter streams, ScheduledExecutorService timers) {
@@ -72,8 +77,12 @@ public final class SocketTransport implements AutoCloseable {
                 new UpgradeFilter(endpoint.getPath(), container.getWebSocketEngine(), guard, settings, timers, application),
                 new EventStreamFilter(streamPath, streams, guard, application, timers), timers);
         try {
-            for (FilterChain chain : PayaraListeners.chains()) {
-                transport.mount(chain);
+            for (PayaraListeners.Listener listener : PayaraListeners.listeners()) {
+                if (transport.mount(listener.chain()) && transport.plain == null && !secure(listener.chain())) {
+                    InetAddress address = listener.address();
+                    transport.plain = new InetSocketAddress(address == null || address.isAnyLocalAddress()
+                            ? InetAddress.getLoopbackAddress() : address, listener.port());
+                }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             transport.close();
@@ -86,7 +95,8 @@ public final class SocketTransport implements AutoCloseable {
         return transport;
     }
 
-    private void mount(FilterChain chain) {
+    /** Puts the filters on {@code chain}; false if it has no HTTP codec, or has them already. */
+    private boolean mount(FilterChain chain) {
         synchronized (chain) {
             int codec = -1;
             for (int i = 0; i < chain.size(); i++) {
@@ -107,8 +117,27 @@ public final class SocketTransport implements AutoCloseable {
                 }
                 mounted.add(chain);
                 LOG.info(() -> "WebSocket upgrades taken off the listener after its HTTP codec: " + names(chain));
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean secure(FilterChain chain) {
+        for (Filter f : chain) {
+            if (f instanceof SSLBaseFilter) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * Where this node itself reaches its WebSocket path without TLS: a plain listener's address (the loopback
+     * address for a listener on all of them); empty when every listener terminates TLS.
+     */
+    public Optional<InetSocketAddress> plainAddress() {
+        return Optional.ofNullable(plain);
     }
 
     private static List<String> names(FilterChain chain) {
