@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -126,13 +127,8 @@ public class Warmup {
         }
         awaitGone(deadline);
         pacer.awaitFreshSecond();
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        int done = rounds;
-        int connections = connected;
-        long got = delivered;
-        long wanted = expected;
-        LOG.info(() -> "Warmed up in " + millis + " ms: " + done + " rounds, " + connections + " connections, " + got + " of "
-                + wanted + " deliveries, " + verified + " tokens verified");
+        LOG.info("Warmed up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + rounds + " rounds, "
+                + connected + " connections, " + delivered + " of " + expected + " deliveries, " + verified + " tokens verified");
     }
 
     /** Until the hub has let go of the warm-up's connections (their close reached it), or the deadline. */
@@ -203,6 +199,7 @@ public class Warmup {
         private final int messages;
         private final CountDownLatch subscribed;
         private final CountDownLatch deliveries;
+        private final AtomicLong received = new AtomicLong();
         private final AtomicInteger errors = new AtomicInteger();
         private volatile String firstError;
 
@@ -215,7 +212,7 @@ public class Warmup {
         }
 
         long delivered() {
-            return (long) clients * messages - deliveries.getCount();
+            return received.get();
         }
 
         /** @return how many clients connected */
@@ -229,9 +226,12 @@ public class Warmup {
                 connecting.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(uri, client));
             }
             List<WebSocket> open = new ArrayList<>();
-            for (CompletableFuture<WebSocket> attempt : connecting) {
+            List<Client> connected = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                CompletableFuture<WebSocket> attempt = connecting.get(i);
                 try {
                     open.add(attempt.get(remaining(deadline), TimeUnit.NANOSECONDS));
+                    connected.add(listeners.get(i));
                 } catch (Exception e) {
                     failed("connect: " + e);
                     attempt.thenAccept(WebSocket::abort); // one that opens after all must not stay open
@@ -268,7 +268,7 @@ public class Warmup {
                 for (WebSocket socket : open) {
                     socket.sendClose(WebSocket.NORMAL_CLOSURE, "warmed up");
                 }
-                for (Client client : listeners) {
+                for (Client client : connected) {
                     try {
                         client.closed.get(Math.min(remaining(deadline), TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
                     } catch (Exception e) {
@@ -288,6 +288,7 @@ public class Warmup {
 
         void heard(String frame) {
             if (frame.contains("\"type\":\"message\"")) {
+                received.incrementAndGet();
                 deliveries.countDown();
             } else if (frame.contains("\"type\":\"subscribed\"")) {
                 subscribed.countDown();

@@ -27,11 +27,6 @@ final class WarmupPass {
         return new WarmupPass(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** A pass that admits nobody (no warm-up). */
-    static WarmupPass none() {
-        return new WarmupPass(null);
-    }
-
     /** The query parameter's value, for the warm-up's clients. */
     String value() {
         byte[] current = value;
