@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -78,9 +80,15 @@ class LaunchScriptIT {
         assertFalse(Files.exists(SCRIPT.runDir().resolve("node-1")), "down removes the node's directory");
     }
 
+    /** It warms up all the same (the warm-up needs only the node itself), so its first clients find it warm. */
     @Test
-    void aNodeThatCannotJoinAtStartRetriesUntilItCan() {
+    void aNodeThatCannotJoinAtStartRetriesUntilItCanAndWarmsUpMeanwhile() {
         assertTrue(serverLogAtStart.contains("Registered again after being disconnected"), serverLogAtStart);
+        Matcher warmed = Pattern.compile("Warmed up in \\d+ ms: (\\d+) rounds, \\d+ connections, (\\d+) of (\\d+) deliveries")
+                .matcher(serverLogAtStart);
+        assertTrue(warmed.find(), "no warm-up logged: " + serverLogAtStart);
+        assertTrue(Integer.parseInt(warmed.group(1)) > 0 && warmed.group(2).equals(warmed.group(3)), warmed.group());
+        assertFalse(serverLogAtStart.contains("READY without a warm-up") || serverLogAtStart.contains("The warm-up stopped"), serverLogAtStart);
     }
 
     @Test

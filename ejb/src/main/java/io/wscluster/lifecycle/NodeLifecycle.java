@@ -59,6 +59,8 @@ public class NodeLifecycle {
     private volatile boolean stopping;
     /** When a warm-up that never reported would be given up on (see {@link #tick}). */
     private volatile long warmedByMillis;
+    /** The warm-up has reported (or is off): a node that registers late, after its start failed, is READY at once. */
+    private volatile boolean warm;
     private volatile long lastTickMillis = System.currentTimeMillis();
     private long backoffMillis;
     private int failedBeats;
@@ -71,18 +73,15 @@ public class NodeLifecycle {
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
+        warm = !warmup.enabled();
+        warmedByMillis = System.currentTimeMillis() + warmup.maxMillis() + GRACE_MILLIS;
         try {
             caches.start(node.id());
             moveTo(NodeState.REGISTERING);
             moveTo(NodeState.ACTIVE);
             moveTo(NodeState.LOADING_CHANNELS);
             channels.adoptClusterSettings(node.id());
-            if (warmup.enabled()) {
-                warmedByMillis = System.currentTimeMillis() + warmup.maxMillis() + GRACE_MILLIS;
-                moveTo(NodeState.WARMING);
-            } else {
-                moveTo(NodeState.READY);
-            }
+            registered();
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "Could not join the cluster or register; retrying with backoff", e);
             disconnected();
@@ -125,8 +124,17 @@ public class NodeLifecycle {
         return true;
     }
 
-    /** The warm-up is over (or was not wanted): a WARMING node becomes READY. */
+    /**
+     * Whether the warm-up is still to run: until it reports, whether the node registered at start-up
+     * (WARMING) or could not and is retrying (DISCONNECTED); the warm-up does not need the cluster.
+     */
+    public boolean awaitsWarmup() {
+        return !warm;
+    }
+
+    /** The warm-up is over (or was not wanted): a WARMING node becomes READY, a node still retrying will be READY when it registers. */
     public synchronized void warmedUp() {
+        warm = true;
         if (node.state() == NodeState.WARMING) {
             moveTo(NodeState.READY);
         }
@@ -175,13 +183,18 @@ public class NodeLifecycle {
         try {
             caches.start(node.id());
             channels.adoptClusterSettings(node.id());
-            moveTo(NodeState.READY);
+            registered();
             backoffMillis = 0;
             LOG.info("Registered again after being disconnected");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Registration retry failed: " + e);
             disconnected();
         }
+    }
+
+    /** Registered: READY, or WARMING until the warm-up reports (under this lock, so its report is never missed). */
+    private synchronized void registered() {
+        moveTo(warm ? NodeState.READY : NodeState.WARMING);
     }
 
     private synchronized void moveTo(NodeState next) {

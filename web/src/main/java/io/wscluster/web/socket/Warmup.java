@@ -5,7 +5,6 @@ import io.wscluster.hub.Hub;
 import io.wscluster.lifecycle.NodeLifecycle;
 import io.wscluster.lifecycle.WarmupSettings;
 import io.wscluster.registry.LocalNode;
-import io.wscluster.registry.NodeState;
 import io.wscluster.security.TokenVerifier;
 import io.wscluster.web.guard.HandshakeSettings;
 import jakarta.annotation.Priority;
@@ -74,7 +73,7 @@ public class Warmup {
             ServletContext context) {
         WarmupSettings settings = WarmupSettings.from(config);
         try {
-            if (settings.enabled() && node.state() == NodeState.WARMING) {
+            if (settings.enabled() && lifecycle.awaitsWarmup()) {
                 server.warmupUri().ifPresentOrElse(uri -> warmUp(uri, settings),
                         () -> LOG.info("No plain HTTP listener to warm up through; READY without a warm-up"));
             }
