@@ -90,8 +90,9 @@ class FailureDetectionIT {
                 () -> "after resuming: " + WATCHER.registryIds());
         long backMillis = (System.nanoTime() - resumedAt) / 1_000_000;
         // Its client is still connected: once merged back, it is listed again everywhere, and it lists the others.
-        // The next test kills a node, so the merge's rebalance must be over first (a kill during it can lose the
-        // only copy of an entry being moved, which is not what this class tests).
+        // The next test kills a node, so the merge's state transfer must be over first: a kill during it leaves
+        // the entries not yet transferred to the next presence renewal (wscluster.presence.reconcile-ms, 30 s),
+        // which is not what the next test measures.
         for (int i = 1; i <= 3; i++) {
             Node node = CLUSTER.node(i);
             Await.until(() -> presentNodes(node).equals(ALL) && !rebalancing(node),
