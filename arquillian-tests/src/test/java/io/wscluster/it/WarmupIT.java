@@ -37,7 +37,8 @@ class WarmupIT {
     private static final ClusterScript SCRIPT = new ClusterScript("warmup-run", 18980, 17040, 17930,
             "-Dwscluster.warmup.rounds=1000000 -Dwscluster.warmup.max-ms=" + MAX_WARMUP_MILLIS);
     private static final Node NODE = SCRIPT.node(1);
-    private static final Pattern WARMED = Pattern.compile("Warmed up in (\\d+) ms: (\\d+) rounds, (\\d+) connections, (\\d+) of (\\d+) deliveries");
+    /** A node's log line at the end of its warm-up: milliseconds, rounds, connections, deliveries received of expected. */
+    static final Pattern WARMED = Pattern.compile("Warmed up in (\\d+) ms: (\\d+) rounds, (\\d+) connections, (\\d+) of (\\d+) deliveries");
     private static int refusedWhileWarming;
     private static String refusedReason;
     private static int guessedPassRefused;
