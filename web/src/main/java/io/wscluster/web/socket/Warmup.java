@@ -73,7 +73,7 @@ public class Warmup {
             ServletContext context) {
         WarmupSettings settings = WarmupSettings.from(config);
         try {
-            if (settings.enabled() && lifecycle.awaitsWarmup()) {
+            if (lifecycle.awaitsWarmup()) { // false when the warm-up is off
                 server.warmupUri().ifPresentOrElse(uri -> warmUp(uri, settings),
                         () -> LOG.info("No plain HTTP listener to warm up through; READY without a warm-up"));
             }
